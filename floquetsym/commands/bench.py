@@ -1,0 +1,44 @@
+"""floquetsym bench [NAME ...] [--quick]: run benchmarks and print one table of ratios."""
+from __future__ import annotations
+
+import math
+
+from ..bench import BENCHMARKS, load
+
+HELP = "run the benchmarks (all, or those named) and print one table of ratios"
+
+
+def add_arguments(p):
+    p.add_argument("names", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}")
+    p.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+
+
+def _fmt(x):
+    if x is None:
+        return ""
+    if isinstance(x, float) and (x == 0 or 1e-3 <= abs(x) < 1e5):
+        return f"{x:.4g}"
+    return f"{x:.3e}" if isinstance(x, float) and math.isfinite(x) else str(x)
+
+
+def run(args) -> int:
+    names = args.names or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        raise ValueError(f"unknown benchmark(s) {unknown}: choose from {list(BENCHMARKS)}")
+    rows = []
+    for name in names:
+        mod = load(name)
+        if mod is None:
+            print(f"[bench] {name}: not available yet (module floquetsym.bench.{name} missing)")
+            continue
+        rows.extend(mod.run(quick=args.quick))
+    header = ("benchmark", "quantity", "value", "unit", "baseline", "baseline value", "ratio", "goal")
+    table = [header] + [(r.benchmark, r.quantity, _fmt(r.value), r.unit, r.baseline,
+                         _fmt(r.baseline_value), _fmt(r.ratio), r.goal) for r in rows]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
+    for k, row in enumerate(table):
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+    return 0

@@ -1,0 +1,18 @@
+"""floquetsym reproduce [--out DIR] [--quick] [--only NAME ...]."""
+from __future__ import annotations
+
+HELP = "run every paper panel that exists into DIR and write report.md / report.html"
+
+
+def add_arguments(p):
+    p.add_argument("--out", default="floquetsym-out", help="output folder (default: %(default)s)")
+    p.add_argument("--quick", action="store_true", help="reduced grids: about 5 minutes on 2 cores")
+    p.add_argument("--only", nargs="+", metavar="PANEL", help="run only these panels")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def run(args) -> int:
+    from ..reproduce import reproduce
+    path = reproduce(args.out, quick=args.quick, only=args.only, progress=not args.no_progress)
+    print(f"report: {path}")
+    return 0
