@@ -24,7 +24,7 @@ def test_params_frozen_and_floats():
         p.delta = 2.0
 
 
-def test_equilibrium_closed_forms(rng=np.random.default_rng(1)):
+def test_equilibrium_closed_forms(rng):
     w = rng.uniform(-3, 3, 50)
     for gamma in (1e-2, 1e-4):
         gr = cv.g_retarded(w, 1.0, gamma)
