@@ -109,6 +109,7 @@ def reproduce(out: str | Path = "floquetsym-out", *, quick: bool = False,
     log.warning("floquetsym reproduce: %d panels, expected about %.0f s on 2 cores", len(panels), expected)
     done: list[tuple] = []
     t_start = time.perf_counter()
+    write_report(out, done, missing, quick=quick, elapsed=0.0)
     bar = tqdm(panels, desc="panels", unit="panel", disable=not progress)
     try:
         for panel in bar:
