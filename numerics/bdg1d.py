@@ -213,7 +213,7 @@ class _SlipTracker:
             jump = dphi - self.prev_dphi
             ev = np.abs(jump) > np.pi
             slips = int(ev.sum())
-            net = int(-np.sign(jump[ev]).sum())
+            net = int(np.sign(jump[ev]).sum())
             fast = float(np.max(np.abs(np.angle(np.exp(1j * jump)))))
             dips = int((low & ~self.prev_low).sum())
         self.prev_dphi, self.prev_low = dphi, low
@@ -505,6 +505,7 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
         st.start({"orbitals": arrays["orbitals"]}, t0=0.0)
         st.n_step = int(header["n_step"])
         st.t = st.n_step * p.dt
+        st._pending = float(header["pending"])
         tracker.load(arrays)
         samples = {k: list(arrays["s_" + k]) for k in _SAMPLE_KEYS}
         deltas = list(arrays["s_delta"])
@@ -526,12 +527,12 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
                                        winding_number(dl), a.mean(), a.std())):
             samples[k].append(v)
 
-    def save():
-        st.flush()
+    def save():                      # no flush: checkpointing leaves the arithmetic unchanged
         arrays = {"orbitals": st.X, "delta_initial": delta_initial,
                   "s_delta": np.array(deltas).reshape(-1, p.n_sites), **tracker.state()}
         arrays.update({"s_" + k: np.array(v, dtype=float) for k, v in samples.items()})
-        save_checkpoint(checkpoint, arrays, {"key": key, "n_step": st.n_step, **provenance()})
+        save_checkpoint(checkpoint, arrays, {"key": key, "n_step": st.n_step,
+                                             "pending": st._pending, **provenance()})
 
     if st.n_step == 0:
         sample()
