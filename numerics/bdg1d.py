@@ -67,13 +67,13 @@ from floquetsym.params import require, require_finite, require_int
 from floquetsym.result import ConvergenceWarning, provenance
 
 from .bdg1d_static import (Equilibrium, bdg_hamiltonian, born_rate, box_disorder,
-                           composition_coefficients, density_matrix, equilibrium, local_fields,
-                           uniform_gap, width_for_rate, winding_number)
+                           SlipTracker, composition_coefficients, density_matrix, equilibrium,
+                           local_fields, uniform_gap, width_for_rate, winding_number)
 
 __all__ = [
     "BdG1DParams", "BdG1DStepper", "BdG1DResult", "run", "Equilibrium", "equilibrium",
     "box_disorder", "born_rate", "width_for_rate", "bdg_hamiltonian", "uniform_gap",
-    "winding_number", "density_matrix", "composition_coefficients",
+    "winding_number", "density_matrix", "composition_coefficients", "SlipTracker",
 ]
 
 
@@ -184,57 +184,6 @@ def _fold(phi: float, r: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.
     p[:, :4, :4], p[:, :4, 4:] = c * r[left], s * kr[right]
     p[:, 4:, :4], p[:, 4:, 4:] = s * kr[left], c * r[right]
     return p
-
-
-class _SlipTracker:
-    """Per-step phase-slip bookkeeping from Δ_i sampled at every step.
-
-    A *bond slip* is a step in which the wrapped phase difference arg(Δ_{i+1}Δ_i*) of a bond
-    jumps by more than π (it crossed ±π: a 2π phase slip localised on that bond); their signed
-    sum equals the change of the winding number, their unsigned sum also counts slip/anti-slip
-    pairs.  A *dip* is a site whose |Δ_i| falls below threshold·mean|Δ| (was above before).
-    """
-
-    def __init__(self, threshold):
-        self.threshold = threshold
-        self.prev_dphi = None
-        self.prev_low = None
-        self.rows = []                 # (t, winding, bond slips, net slips, dips, n_low, min|Δ|/mean, max |δφ|)
-
-    def update(self, t, delta):
-        dphi = np.angle(np.roll(delta, -1) * np.conj(delta))
-        w = int(np.rint(dphi.sum() / (2 * np.pi)))
-        a = np.abs(delta)
-        mean = a.mean()
-        low = a < self.threshold * mean
-        slips = net = dips = 0
-        fast = 0.0
-        if self.prev_dphi is not None:
-            jump = dphi - self.prev_dphi
-            ev = np.abs(jump) > np.pi
-            slips = int(ev.sum())
-            net = int(np.sign(jump[ev]).sum())
-            fast = float(np.max(np.abs(np.angle(np.exp(1j * jump)))))
-            dips = int((low & ~self.prev_low).sum())
-        self.prev_dphi, self.prev_low = dphi, low
-        self.rows.append((t, w, slips, net, dips, int(low.sum()),
-                          float(a.min() / mean) if mean > 0 else 0.0, fast))
-
-    def arrays(self):
-        r = np.array(self.rows, dtype=float).reshape(-1, 8)
-        return r
-
-    def state(self):
-        n = 0 if self.prev_dphi is None else self.prev_dphi.size
-        return {"slip_rows": self.arrays(),
-                "slip_prev_dphi": self.prev_dphi if n else np.zeros(0),
-                "slip_prev_low": self.prev_low if n else np.zeros(0, dtype=bool)}
-
-    def load(self, arrays):
-        self.rows = [tuple(r) for r in arrays["slip_rows"]]
-        if arrays["slip_prev_dphi"].size:
-            self.prev_dphi = arrays["slip_prev_dphi"].copy()
-            self.prev_low = arrays["slip_prev_low"].copy()
 
 
 # ----------------------------------------------------------------------------- stepper
@@ -423,7 +372,8 @@ class BdG1DResult:
     ``bond_slips`` (bonds whose phase difference crossed ±π in that step), ``net_slips``
     (their signed sum = winding change), ``dips`` (sites newly below the |Δ| threshold),
     ``n_low`` (sites below it), ``min_abs`` (min|Δ_i|/mean|Δ|), ``max_phase_step`` (largest
-    per-step change of a bond phase difference: a resolution check, should stay ≪ π).
+    per-step change of a bond phase difference: a resolution check, should stay ≪ π),
+    ``slip_events`` (k × 3: time, bond i between sites i and i+1, sign = winding change).
     """
 
     params: BdG1DParams
@@ -444,6 +394,7 @@ class BdG1DResult:
     n_low: np.ndarray
     min_abs: np.ndarray
     max_phase_step: np.ndarray
+    slip_events: np.ndarray
     meta: dict = field(default_factory=dict)
 
     @property
@@ -492,7 +443,7 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
     n_steps = p.n_steps
     if checkpoint_every is not None:
         checkpoint_every = require_int("checkpoint_every", checkpoint_every, lo=1)
-    tracker = _SlipTracker(p.slip_threshold)
+    tracker = SlipTracker(p.slip_threshold)
     samples = {k: [] for k in _SAMPLE_KEYS}
     deltas = []
     key = _params_key(p, st.disorder)
@@ -562,6 +513,7 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
         step_winding=rows[:, 1].astype(int), bond_slips=rows[:, 2].astype(int),
         net_slips=rows[:, 3].astype(int), dips=rows[:, 4].astype(int), n_low=nl.astype(int),
         min_abs=rows[:, 6], max_phase_step=rows[:, 7],
+        slip_events=np.array(tracker.events, dtype=float).reshape(-1, 3),
         meta={"provenance": provenance(), "resumed_from_step": resumed_from,
               "gamma_el_born": p.gamma_el,
               "equilibrium_iterations": getattr(st.equilibrium_state, "n_iter", None),

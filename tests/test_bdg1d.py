@@ -11,7 +11,6 @@ from scipy.linalg import eigh_tridiagonal
 from scipy.optimize import brentq
 
 from numerics import bdg1d as b
-from numerics.bdg1d import _SlipTracker
 from numerics.bdg1d_static import local_fields
 
 
@@ -210,7 +209,7 @@ def test_same_seed_same_result_different_seed_differs():
 
 # ------------------------------------------------------------------ diagnostics
 def _track(profiles):
-    tr = _SlipTracker(0.1)
+    tr = b.SlipTracker(0.1)
     for t, prof in enumerate(profiles):
         tr.update(float(t), prof)
     return tr.arrays()
@@ -222,6 +221,10 @@ def test_slip_tracker_single_slip_changes_winding():
     rows = _track([np.exp(1j * 2 * np.pi * i / n * (1 - x / (2 * np.pi))) for x in s])
     assert rows[0, 1] == 1 and rows[-1, 1] == 0
     assert rows[:, 2].sum() == 1 and rows[:, 3].sum() == -1 == rows[-1, 1] - rows[0, 1]
+    tr = b.SlipTracker(0.1)
+    for t, x in enumerate(s):
+        tr.update(float(t), np.exp(1j * 2 * np.pi * i / n * (1 - x / (2 * np.pi))))
+    assert [e[1:] for e in tr.events] == [(15, -1)]                  # on the closing bond
 
 
 def test_slip_tracker_resolves_slip_antislip_pair():
@@ -230,6 +233,10 @@ def test_slip_tracker_resolves_slip_antislip_pair():
     rows = _track([np.exp(1j * (2 * np.pi * i / n - x * (i >= 8))) for x in s])
     assert rows[:, 2].sum() == 2 and rows[:, 3].sum() == 0
     assert rows[0, 1] == rows[-1, 1] == 1        # net winding unchanged: the pair is invisible in W
+    tr = b.SlipTracker(0.1)
+    for t, x in enumerate(s):
+        tr.update(float(t), np.exp(1j * (2 * np.pi * i / n - x * (i >= 8))))
+    assert sorted(e[1:] for e in tr.events) == [(7, 1), (15, -1)]
     dip = np.ones(n, complex)
     dip[5] = 0.05
     rows = _track([np.ones(n, complex), dip, dip, np.ones(n, complex), dip])
