@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time as _time
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -449,6 +450,7 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
     key = _params_key(p, st.disorder)
     delta_initial = None
     resumed_from = None
+    wall0 = _time.perf_counter()
     if checkpoint is not None and resume and Path(checkpoint).exists():
         arrays, header = load_checkpoint(checkpoint)
         require(header.get("key") == key, "checkpoint", str(checkpoint),
@@ -488,6 +490,7 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
     if st.n_step == 0:
         sample()
         tracker.update(0.0, deltas[0])
+    wall1 = _time.perf_counter()
     bar = tqdm(total=n_steps, initial=st.n_step, disable=not st.progress, desc="bdg1d", leave=False)
     while st.n_step < n_steps:
         st.advance(1)
@@ -515,7 +518,8 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
         min_abs=rows[:, 6], max_phase_step=rows[:, 7],
         slip_events=np.array(tracker.events, dtype=float).reshape(-1, 3),
         meta={"provenance": provenance(), "resumed_from_step": resumed_from,
-              "gamma_el_born": p.gamma_el,
+              "gamma_el_born": p.gamma_el, "wall_start_s": wall1 - wall0,
+              "wall_steps_s": _time.perf_counter() - wall1,
               "equilibrium_iterations": getattr(st.equilibrium_state, "n_iter", None),
               "equilibrium_residual": getattr(st.equilibrium_state, "residual", None)})
 
