@@ -19,7 +19,7 @@ from floquetsym.result import ConvergenceWarning
 __all__ = [
     "Equilibrium", "equilibrium", "box_disorder", "born_rate", "width_for_rate",
     "bdg_hamiltonian", "uniform_gap", "winding_number", "density_matrix",
-    "composition_coefficients", "local_fields", "orbitals_from_eig", "SlipTracker",
+    "composition_coefficients", "local_fields", "fields_from_gram", "orbitals_from_eig", "SlipTracker",
 ]
 
 
@@ -95,7 +95,11 @@ def density_matrix(X: np.ndarray) -> np.ndarray:
 
 def local_fields(X):
     """Per site: D_i = (ρ11 − ρ22)_i and F_i = ρ_ii,12 from the orbital Gram matrices."""
-    g = np.matmul(X, X.transpose(0, 2, 1))
+    return fields_from_gram(np.matmul(X, X.transpose(0, 2, 1)))
+
+
+def fields_from_gram(g):
+    """(D_i, F_i) from the real per-site Gram matrices g_i = X_i X_iᵀ (shape (N, 4, 4))."""
     d = g[:, 0, 0] + g[:, 1, 1] - g[:, 2, 2] - g[:, 3, 3]
     f = (g[:, 0, 2] + g[:, 1, 3]) + 1j * (g[:, 1, 2] - g[:, 0, 3])
     return d, f

@@ -14,7 +14,7 @@ from numerics import bdg1d as b
 from numerics.bdg1d_static import local_fields
 
 
-def dense_reference(p, u, times):
+def dense_reference(p, u, times, coupling=None):
     """ρ̇ = −i[H(ρ), ρ], Σ_i = (λ/2)τ3(2ρ_ii − 1)τ3 as printed (C1), G^K = i(1−2ρ); ρ(0) thermal.
 
     With ``p.hartree`` = 0 the diagonal of Σ_i is dropped, with +1 it is kept as printed, with −1
@@ -33,13 +33,14 @@ def dense_reference(p, u, times):
 
     def rhs(t, y):
         rho = y.reshape(2 * n, 2 * n)
-        s = sigma(rho, p.lambda_f)
+        s = sigma(rho, p.lambda_f if coupling is None else coupling(t))
         h = b.bdg_hamiltonian(s[:, 0, 1], u + p.hartree * s[:, 0, 0].real, p.hopping)
         return (-1j * (h @ rho - rho @ h)).ravel()
 
     sol = solve_ivp(rhs, (0, times[-1]), rho0.ravel().astype(complex), t_eval=times,
                     method="DOP853", rtol=1e-12, atol=1e-13)
-    return np.array([sigma(y.reshape(2 * n, 2 * n), p.lambda_f)[:, 0, 1] for y in sol.y.T])
+    lam = [p.lambda_f if coupling is None else coupling(t) for t in times]
+    return np.array([sigma(y.reshape(2 * n, 2 * n), lm)[:, 0, 1] for y, lm in zip(sol.y.T, lam)])
 
 
 def small(**kw):
@@ -64,6 +65,19 @@ def test_odd_ring_matches_dense_reference():
     p = small(n_sites=7, seed=5, dt=0.005, sample_every=100)
     r = b.run(p)
     assert np.max(np.abs(r.delta - dense_reference(p, r.disorder, r.times))) < 3e-8
+
+
+def test_time_dependent_coupling_keeps_fourth_order():
+    lam = lambda t: 3.0 + 0.5 * np.sin(2.0 * t)              # noqa: E731  λ(t) drive
+    errs = []
+    for dt in (0.02, 0.01):
+        p = small(dt=dt, t_max=2.0, sample_every=round(0.5 / dt))
+        r = b.run(p, coupling=lam)
+        errs.append(np.max(np.abs(r.delta - dense_reference(p, r.disorder, r.times, lam))))
+    assert np.log2(errs[0] / errs[1]) == pytest.approx(4, abs=0.3)
+    assert errs[1] < 1e-7
+    const = b.run(small(t_max=1.0), coupling=lambda t: 3.0)
+    assert const.delta.tobytes() == b.run(small(t_max=1.0)).delta.tobytes()
 
 
 @pytest.mark.parametrize("temperature", [0.0, 0.1])
