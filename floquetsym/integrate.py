@@ -122,6 +122,7 @@ def integrate_real_line(f, breakpoints, *, width: float, scale: float = 1.0,
     n_evals = 0
     n_passes = 0
     converged = False
+    roundoff = False
 
     def evaluate(lo_, hi_, kind_):
         t, jac = _map(kind_, lo_, hi_, L)
@@ -147,6 +148,9 @@ def integrate_real_line(f, breakpoints, *, width: float, scale: float = 1.0,
             converged = True
             break
         if lo.size >= max_panels or n_passes > 80:
+            break
+        if np.all(err.sum(axis=0) <= 0.5 * target):   # only the round-off floor is left:
+            roundoff = True                            # bisecting cannot help
             break
         # bisect the panels that carry the largest (normalised) errors: those covering
         # ~70 % of the error sum, never panels at round-off width
@@ -176,8 +180,9 @@ def integrate_real_line(f, breakpoints, *, width: float, scale: float = 1.0,
     q = Quadrature(value=total, error=total_err, n_panels=n_panels, n_evals=n_evals,
                    n_passes=n_passes, converged=converged, breakpoints=list(bps), tail_start=L)
     if not converged:
+        why = ("the round-off floor (ill-conditioned integrand, e.g. γ too small) exceeds it"
+               if roundoff else "increase max_panels or rtol")
         warnings.warn(f"ω-integral not converged after {n_passes} passes / {n_evals} "
                       f"evaluations: error {np.max(total_err):.2e} > target "
-                      f"{np.max(target):.2e}; increase max_panels or rtol", ConvergenceWarning,
-                      stacklevel=2)
+                      f"{np.max(target):.2e}; {why}", ConvergenceWarning, stacklevel=2)
     return q

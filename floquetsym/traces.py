@@ -1,0 +1,139 @@
+r"""Current traces of paper Eqs. (A2)–(A6), built symbolically from the hierarchy blocks.
+
+The superfluid density (DESIGN §3; sign fixed by the equilibrium limit, units m·σ_N)
+
+.. math::
+    n_s(t) = \frac{i}{8}\mathrm{Tr}\{\tau_3\check g\circ\tau_3\check g\}^K(t,t),\qquad
+    (X\circ Y)^K = X^R\circ Y^K + X^K\circ Y^A,
+
+with :math:`g(t,t') = \int\frac{d\omega}{2\pi}\sum_m g_m(\omega)e^{-i(\omega+m\omega_0)t+i\omega t'}`
+has the Floquet harmonics :math:`n_s(t) = \sum_n n_s[n]e^{-in\omega_0t}`,
+
+.. math::
+    n_s^{(k)}[n] = \int d\omega\, F_{k,n}(\omega),\qquad
+    F_{k,n} = \frac{i}{16\pi}\sum_{i=0}^{k}\sum_{m'}
+        \mathrm{Tr}\big[\tau_3 A^R\tau_3 B^K + \tau_3 A^K\tau_3 B^A\big],
+
+    A = g^{(i)}_{n-m'}(\omega + m'\omega_0),\quad B = g^{(k-i)}_{m'}(\omega),
+
+i.e. all (i, k−i) order splits of the product, harmonic n picked by ω_left − ω_right = nω0.
+k = 0 is Eq. (A3)+(A4) at Ω = 0; k = 1 is Eq. (A5) (Ω = ω0); k = 2, n = 0 is Eq. (A6) (the
+(1,1) split is its first line, the (0,2) and (2,0) splits its last two).  In equilibrium
+:math:`F_{0,0} = -\frac{\Delta^2}{2\pi}\tanh\frac{\omega}{2T}\,\mathrm{Im}\frac{1}{z^2-\Delta^2}`.
+
+:func:`ns_trace` returns the SymPy expression (symbols of :mod:`floquetsym.keldysh`: ω, ω0, γ,
+Δ, and the per-shift ``sR_n``, ``sA_n``, ``h_n``); :func:`ns_kernel` lambdifies it (via
+:func:`floquetsym.kernels.compile_kernel` when available, with the disk cache; otherwise an
+in-process ``lambdify(cse=True)``) into ``kernel(omega, p) -> complex array``.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import sympy as sp
+
+from . import keldysh as kd
+from .conventions import distribution, s_advanced, s_retarded
+from .hierarchy import ZERO, hierarchy, shifts_of
+from .params import require_int
+
+__all__ = ["ns_trace", "ns_kernel", "trace_t3t3", "ldos_trace"]
+
+
+def trace_t3t3(a: sp.MatrixBase, b: sp.MatrixBase):
+    """Tr[τ3 a τ3 b] for 2x2 SymPy matrices."""
+    return sp.expand((kd.TAU3 * a * kd.TAU3 * b).trace()) if False else (
+        a[0, 0] * b[0, 0] + a[1, 1] * b[1, 1] - a[0, 1] * b[1, 0] - a[1, 0] * b[0, 1])
+
+
+def _validate(order, harmonic):
+    order = require_int("order", order, 0, 2)
+    harmonic = require_int("harmonic", harmonic, -order, order)
+    if (harmonic - order) % 2:
+        raise ValueError(f"harmonic={harmonic!r} is not allowed: need harmonic ≡ order (mod 2)")
+    return order, harmonic
+
+
+@functools.lru_cache(maxsize=None)
+def ns_trace(order: int, harmonic: int):
+    r"""The integrand F_{k,n}(ω) of n_s^{(k)}[n] (module docstring) as a SymPy expression."""
+    order, harmonic = _validate(order, harmonic)
+    h = hierarchy(order)
+    total = sp.S.Zero
+    for i in range(order + 1):
+        for mp in shifts_of(order - i):
+            a = h[i, harmonic - mp] if abs(harmonic - mp) <= i else ZERO
+            if a is ZERO:
+                continue
+            a = h.shifted(a, mp)
+            b = h[order - i, mp]
+            total += trace_t3t3(a.R, b.K) + trace_t3t3(a.K, b.A)
+    return sp.I / (16 * sp.pi) * total
+
+
+def ldos_trace(order: int):
+    """Re-able pieces of the time-averaged LDOS: (g^(k)R_0)_{11}, (g^(k)<_0)_{11} (order even)."""
+    order = require_int("order", order, 0, 2)
+    b = hierarchy(order)[order, 0]
+    if b is ZERO:
+        return sp.S.Zero, sp.S.Zero
+    return b.R[0, 0], (b.K[0, 0] - b.R[0, 0] + b.A[0, 0]) / 2
+
+
+def _shift_symbols(expr):
+    out = {}
+    for s in expr.free_symbols:
+        kind = kd.symbol_kind(s.name)
+        if kind is not None:
+            out[s] = kind
+    return out
+
+
+class _Kernel:
+    """A lambdified trace: call ``kernel(omega, p)`` → complex array like ``omega``."""
+
+    def __init__(self, expr, name):
+        self.name = name
+        self.expr = expr
+        shift_syms = _shift_symbols(expr)
+        self.shift_syms = sorted(shift_syms, key=lambda s: s.name)
+        self.kinds = [shift_syms[s] for s in self.shift_syms]
+        self.shifts = sorted({k[1] for k in self.kinds})
+        base = [kd.omega, kd.omega0, kd.gamma, kd.Delta]
+        self.args = base + self.shift_syms
+        self._fn = sp.lambdify(self.args, expr, modules="numpy", cse=True)
+
+    def __call__(self, omega, p):
+        w = np.asarray(omega, dtype=float)
+        vals = {}
+        for n in self.shifts:
+            wn = w + n * p.omega0
+            vals[("sR", n)] = s_retarded(wn, p.delta, p.gamma)
+            vals[("sA", n)] = s_advanced(wn, p.delta, p.gamma)
+            vals[("h", n)] = distribution(wn, p.temperature)
+        args = [w, p.omega0, p.gamma, p.delta] + [vals[k] for k in self.kinds]
+        out = self._fn(*args)
+        return np.broadcast_to(np.asarray(out, dtype=complex), w.shape)
+
+
+@functools.lru_cache(maxsize=None)
+def ns_kernel(order: int, harmonic: int):
+    """Lambdified F_{k,n}: ``ns_kernel(k, n)(omega, p)`` → complex array (cached per process).
+
+    Uses :func:`floquetsym.kernels.compile_kernel` (disk cache, content-hashed) when that module
+    exists; falls back to an in-process ``sympy.lambdify(cse=True)``.
+    """
+    expr = ns_trace(order, harmonic)
+    try:
+        from .kernels import compile_kernel
+    except ImportError:
+        return _Kernel(expr, f"ns_{order}_{harmonic}")
+    name = "F"
+    kern = compile_kernel({name: expr}, key=f"ns_trace_k{order}_n{harmonic}")
+
+    def call(omega, p):
+        w = np.asarray(omega, dtype=float)
+        return np.broadcast_to(np.asarray(kern(w, p)[name], dtype=complex), w.shape)
+    call.kernel = kern
+    return call
