@@ -50,6 +50,7 @@ __all__ = [
     "xi", "Delta", "theta", "omega0", "gamma", "delta", "t", "s", "eps",
     "bogoliubov_rotation", "rotated_drive", "pair_amplitude", "d1_summand",
     "d1_integrand", "d1_tail_integrand", "d1_asymptotic_series", "d1_outer_constant",
+    "gap_trace",
 ]
 
 xi = sp.Symbol("xi", real=True)
@@ -223,3 +224,16 @@ def _truncate(expr: sp.Expr, var: sp.Symbol, max_power) -> sp.Expr:
         if p <= max_power:
             keep += term
     return keep
+
+
+def gap_trace(k: int, m: int) -> sp.Expr:
+    r""":math:`\mathrm{Tr}\,\tau_1 g^{(k)K}_m(\omega)` from the symbolic hierarchy (App. D, Δ^(k)).
+
+    Symbols are those of :mod:`floquetsym.keldysh` (ω, ω0, γ, Δ and the per-shift sR_n, sA_n,
+    h_n); zero for a parity-forbidden block.
+    """
+    from .hierarchy import ZERO, hierarchy
+    block = hierarchy(order=max(k, 1))[k, m]
+    if block is ZERO:
+        return sp.S.Zero
+    return block.K[0, 1] + block.K[1, 0]
