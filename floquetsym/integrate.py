@@ -67,7 +67,7 @@ class Quadrature:
                 "tail_start": float(self.tail_start)}
 
 
-def graded_panels(a: float, b: float, width: float, *, ratio: float = 2.0) -> np.ndarray:
+def graded_panels(a: float, b: float, width: float, *, ratio: float = 3.0) -> np.ndarray:
     """Panel edges of [a, b], geometric from width ``width`` at both ends towards the middle."""
     ell = b - a
     if ell <= 4 * width:
@@ -76,7 +76,11 @@ def graded_panels(a: float, b: float, width: float, *, ratio: float = 2.0) -> np
     steps = steps[steps < ell / 2]
     left = a + steps
     right = b - steps[::-1]
-    return np.concatenate([[a], left, right, [b]])
+    gap = right[0] - left[-1]
+    last = steps[-1] - (steps[-2] if steps.size > 1 else 0.0)
+    n_mid = max(1, int(np.ceil(gap / (ratio * last))))
+    middle = np.linspace(left[-1], right[0], n_mid + 1)[1:-1]
+    return np.concatenate([[a], left, middle, right, [b]])
 
 
 def _map(kind: np.ndarray, lo: np.ndarray, hi: np.ndarray, L: float):

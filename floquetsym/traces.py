@@ -107,11 +107,13 @@ class _Kernel:
     def __call__(self, omega, p):
         w = np.asarray(omega, dtype=float)
         vals = {}
-        for n in self.shifts:
+        for n in self.shifts:   # every zeroth-order symbol kind of floquetsym.keldysh
             wn = w + n * p.omega0
-            vals[("sR", n)] = s_retarded(wn, p.delta, p.gamma)
-            vals[("sA", n)] = s_advanced(wn, p.delta, p.gamma)
-            vals[("h", n)] = distribution(wn, p.temperature)
+            sr = s_retarded(wn, p.delta, p.gamma)
+            sa = s_advanced(wn, p.delta, p.gamma)
+            vals.update({("sR", n): sr, ("sA", n): sa, ("h", n): distribution(wn, p.temperature),
+                         ("GR", n): (wn + 1j * p.gamma) / sr, ("FR", n): p.delta / sr,
+                         ("GA", n): (wn - 1j * p.gamma) / sa, ("FA", n): p.delta / sa})
         args = [w, p.omega0, p.gamma, p.delta] + [vals[k] for k in self.kinds]
         out = self._fn(*args)
         return np.broadcast_to(np.asarray(out, dtype=complex), w.shape)

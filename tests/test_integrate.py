@@ -18,7 +18,7 @@ def test_lorentzians_at_breakpoints(gamma):
     assert q.converged
     assert abs(q.value[0] - 3.0) < 1e-9
     assert abs(q.value[0] - 3.0) <= q.error[0]          # the error estimate is honest
-    assert q.n_passes <= 3                              # the grading resolves γ at once
+    assert q.n_passes <= 8      # graded panels resolve γ up front: no log2(1/γ) bisection passes
 
 
 def test_power_law_tails_and_vector_integrand():
@@ -47,6 +47,8 @@ def test_graded_panels_resolve_width():
     assert e[0] == 0.0 and e[-1] == 1.0 and np.all(np.diff(e) > 0)
     assert e[1] - e[0] == pytest.approx(1e-4) and e[-1] - e[-2] == pytest.approx(1e-4)
     assert np.max(np.diff(e)) <= 0.5
+    d = np.diff(e)
+    assert d[2:6] / d[1:5] == pytest.approx(np.full(4, 3.0))   # geometric grading
 
 
 @pytest.mark.parametrize("kw", [{"width": 0.0}, {"width": -1.0}, {"width": np.nan}])
