@@ -239,6 +239,9 @@ class SlipTracker:
         a = np.abs(delta)
         mean = a.mean()
         low = a < self.threshold * mean
+        if not mean > 1e-12:                     # normal state: no phase to track
+            dphi, low = np.zeros_like(a), np.ones(a.shape, bool)
+            w = 0
         slips = net = dips = 0
         fast = 0.0
         if self.prev_dphi is not None:
@@ -247,7 +250,8 @@ class SlipTracker:
             slips = int(ev.sum())
             net = int(np.sign(jump[ev]).sum())
             self.events.extend((t, int(i), int(np.sign(jump[i]))) for i in np.flatnonzero(ev))
-            fast = float(np.max(np.abs(np.angle(np.exp(1j * jump)))))
+            ok = ~(low | np.roll(low, -1))           # phase well defined on both sites
+            fast = float(np.max(np.abs(np.angle(np.exp(1j * jump[ok]))), initial=0.0))
             dips = int((low & ~self.prev_low).sum())
         self.prev_dphi, self.prev_low = dphi, low
         self.rows.append((t, w, slips, net, dips, int(low.sum()),
