@@ -201,3 +201,27 @@ def test_scan_ns_serial_equals_points():
     s = scan_ns(w0, base, order=2, workers=1)
     for x, v in zip(w0, s["value"]):
         assert v == superfluid_density(replace(base, omega0=x), order=2).value
+
+
+# --- symbolic traces (hierarchy → lambdify) agree with the numerical recursion ---------------
+def _compare_symbolic(k, n):
+    pytest.importorskip("floquetsym.hierarchy")
+    from floquetsym.traces import ns_kernel
+    w = np.linspace(-4.3, 4.1, 157)
+    kern = ns_kernel(k, n)
+    for T in (0.0, 0.2):
+        p = DriveParams(omega0=1.7, gamma=0.03, temperature=T)
+        a = kern(w, p)
+        b = ns_integrand(FloquetBlocks(w, p), k, n)
+        assert np.max(np.abs(a - b)) < 1e-11 * np.max(np.abs(b))
+
+
+@pytest.mark.parametrize("kn", [(0, 0), (1, 1), (1, -1)])
+def test_symbolic_trace_matches_recursion(kn):
+    _compare_symbolic(*kn)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kn", [(2, 0), (2, 2)])
+def test_symbolic_trace_matches_recursion_order2(kn):
+    _compare_symbolic(*kn)
