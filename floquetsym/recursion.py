@@ -74,12 +74,18 @@ def _add(acc, x):
 
 def _t1_left(c):
     """(i/2) τ1 c: swap rows."""
-    return 0.5j * c[::-1]
+    out = np.empty_like(c)
+    np.multiply(c[1], 0.5j, out=out[0])
+    np.multiply(c[0], 0.5j, out=out[1])
+    return out
 
 
 def _t1_right(c):
     """c (i/2) τ1: swap columns."""
-    return 0.5j * c[:, ::-1]
+    out = np.empty_like(c)
+    np.multiply(c[:, 1], 0.5j, out=out[:, 0])
+    np.multiply(c[:, 0], 0.5j, out=out[:, 1])
+    return out
 
 
 def _t3_left(d, c):
@@ -152,13 +158,19 @@ class FloquetBlocks:
         return np.moveaxis(b["RAK".index(comp)], -1, 0)
 
     def _solve(self, k, m, j):
-        Y = None
+        left = right = None
         for x in (self.block(k - 1, m - 1, j), self.block(k - 1, m + 1, j)):
-            if x is not None:
-                Y = _add(Y, tuple(_t1_left(c) for c in x))
+            left = _add(left, x)
         for x in (self.block(k - 1, m - 1, j + 1), self.block(k - 1, m + 1, j - 1)):
-            if x is not None:
-                Y = _add(Y, tuple(-_t1_right(c) for c in x))
+            right = _add(right, x)
+        Y = None
+        if left is not None:
+            Y = tuple(_t1_left(c) for c in left)
+        if right is not None:
+            r = tuple(_t1_right(c) for c in right)
+            Y = r if Y is None else tuple(a - b for a, b in zip(Y, r))
+            if left is None:
+                Y = tuple(-c for c in Y)
         Z = None
         for i in range(1, k):
             for mp in range(-(k - i), k - i + 1):
