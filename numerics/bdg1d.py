@@ -177,7 +177,7 @@ def _local_rotation(d, f, u, lam, hartree, tau):
     hn = np.sqrt(hx * hx + hy * hy + hz * hz)
     x = hn * tau
     cs = np.cos(x)
-    sn = np.divide(np.sin(x), hn, out=np.full_like(x, tau), where=x > 1e-300)   # sin(|h|τ)/|h|
+    sn = np.divide(np.sin(x), hn, out=np.full_like(x, tau), where=hn > 1e-300)  # sin(|h|τ)/|h|
     u2 = np.empty((d.size, 2, 2), dtype=complex)
     u2[:, 0, 0] = cs - 1j * sn * hz
     u2[:, 1, 1] = cs + 1j * sn * hz
