@@ -42,7 +42,7 @@ from .integrate import integrate_real_line
 from .params import DriveParams, require, require_finite
 from .result import ConvergenceWarning, Result
 
-__all__ = ["gap_correction", "anomalous_averages", "BACKENDS"]
+__all__ = ["gap_correction", "anomalous_averages", "equilibrium_slope", "BACKENDS"]
 
 BACKENDS = ("numeric", "symbolic")
 _COMPONENTS = ((0, 0), (1, 1), (2, 0))          # (order k, shift m): A_0, A_1[1], A_2[0]
@@ -136,6 +136,38 @@ def anomalous_averages(p: DriveParams, *, omega_co: float = 20.0, backend: str =
             "quadrature": q.as_meta()}
 
 
+def equilibrium_slope(p: DriveParams, *, omega_co: float = 20.0,
+                      rtol: float = 1e-8) -> tuple[float, float]:
+    r"""∂A_0/∂Δ at fixed γ, T, ω_co, and its error estimate (the static response of the gap
+    equation).  With Tr τ1 g^R = −2iΔ/s^R and ∂_Δ(Δ/s) = z²/s³ (s² = z² − Δ²):
+
+    .. math:: \frac{\partial A_0}{\partial\Delta} = \frac{1}{8\pi}\int_{-\omega_{co}}^{\omega_{co}}
+              d\omega\,\Big[\frac{z^2}{(s^R)^3} - \frac{\bar z^2}{(s^A)^3}\Big]\tanh\frac{\omega}{2T},
+              \qquad z = \omega + i\gamma .
+    """
+    from .conventions import distribution, s_advanced, s_retarded
+    omega_co = require_finite("omega_co", omega_co)
+    require(omega_co > 2 * p.delta, "omega_co", omega_co, f"> 2*delta = {2 * p.delta:g}")
+
+    def f(w):
+        z = w + 1j * p.gamma
+        sr, sa = s_retarded(w, p.delta, p.gamma), s_advanced(w, p.delta, p.gamma)
+        val = (z * z / sr**3 - np.conj(z) ** 2 / sa**3) * distribution(w, p.temperature)
+        return np.where(np.abs(w) <= omega_co, val, 0.0) / (8 * math.pi)
+
+    bps = [-omega_co, -p.delta, 0.0, p.delta, omega_co]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        # the integrand is evaluated from ω ∓ Δ + iγ: relative round-off ~ ε Δ/γ
+        rtol_eff = max(rtol, 1e3 * np.finfo(float).eps * p.delta / p.gamma)
+        q = integrate_real_line(f, bps, width=0.5 * p.gamma, scale=p.delta, rtol=rtol_eff,
+                                atol=1e-13, condition=p.delta / p.gamma)
+    for w in caught:
+        warnings.warn(str(w.message), ConvergenceWarning, stacklevel=2)
+    v = complex(q.value[0])
+    return v.real, float(q.error[0]) + abs(v.imag)
+
+
 def gap_correction(p: DriveParams, *, omega_co: float = 20.0, backend: str = "numeric",
                    rtol: float = 1e-8) -> Result:
     r"""Time-averaged second-order gap ⟨Δ^(2)⟩ of Appendix D, including θ² (units of p.delta).
@@ -144,11 +176,9 @@ def gap_correction(p: DriveParams, *, omega_co: float = 20.0, backend: str = "nu
     the first-order gap is exactly θ cos ω0t (App. D), then
     :math:`\langle\Delta^{(2)}\rangle = \theta^2\lambda_0(A_2[0] + 2\mathrm{Re}\,\ell\overline{A_1[1]})`.
     ``meta`` holds λ0, ℓ (λ1 amplitude per θ), A_k, and ``static_shift``: the cut-off-independent
-    static gap shift ⟨Δ^(2)⟩/(1 − λ0∂A_0/∂Δ) (∂A_0/∂Δ by a centred difference, h = 1e-4Δ).
+    static gap shift ⟨Δ^(2)⟩/(1 − λ0∂A_0/∂Δ) (∂A_0/∂Δ from :func:`equilibrium_slope`).
     The value depends on ω_co like the coupling λ0 ≈ 2π/ln(2ω_co/Δ) (module docstring).
     """
-    from dataclasses import replace
-
     from .pairs import _check_perturbative
     _check_perturbative(p)
     r = anomalous_averages(p, omega_co=omega_co, backend=backend, rtol=rtol)
@@ -159,11 +189,9 @@ def gap_correction(p: DriveParams, *, omega_co: float = 20.0, backend: str = "nu
     e = r["errors"]
     err = lam0 * (e["A2"] + 2 * abs(ell) * e["A1"] + 2 * abs(r["A1"]) * lam0 * e["A1"] / p.delta)
     err += abs(coeff) * e["A0"] / r["A0"]
-    # static response 1 − λ0 ∂A0/∂Δ, from the equilibrium average at Δ(1 ± h), same ω_co
-    h = 1e-4 * p.delta
-    ap = anomalous_averages(replace(p, delta=p.delta + h), omega_co=omega_co, rtol=1e-10)["A0"]
-    am = anomalous_averages(replace(p, delta=p.delta - h), omega_co=omega_co, rtol=1e-10)["A0"]
-    stiffness = 1 - lam0 * (ap - am) / (2 * h)
+    # static response 1 − λ0 ∂A0/∂Δ (equilibrium, same γ and ω_co)
+    dA0, dA0_err = equilibrium_slope(p, omega_co=omega_co, rtol=rtol)
+    stiffness = 1 - lam0 * dA0
     value = p.theta**2 * float(coeff)
     meta = {"omega_co": omega_co, "backend": backend, "lambda0": lam0, "ell": complex(ell),
             "A0": r["A0"], "A1": r["A1"], "A2": r["A2"], "coefficient": float(coeff),

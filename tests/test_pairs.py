@@ -196,3 +196,17 @@ def test_gap_correction_bad_input():
         gap_correction(p, backend="magic")
     with pytest.warns(PerturbativeWarning):
         gap_correction(DriveParams(theta=1.5, gamma=0.05))
+
+
+def test_equilibrium_slope_matches_finite_difference():
+    from floquetsym.heating import equilibrium_slope
+    p = DriveParams(theta=0.01, gamma=0.05)
+    d, err = equilibrium_slope(p, omega_co=20.0)
+    h = 1e-3
+    fd = (anomalous_averages(replace(p, delta=1 + h))["A0"]
+          - anomalous_averages(replace(p, delta=1 - h))["A0"]) / (2 * h)
+    assert d == pytest.approx(fd, rel=1e-6)
+    # γ → 0 closed form: (arccosh(ω_co/Δ) − 1/√(1 − Δ²/ω_co²))/2π
+    d0, _ = equilibrium_slope(DriveParams(theta=0.01, gamma=1e-4), omega_co=20.0)
+    assert d0 == pytest.approx((math.acosh(20) - 1 / math.sqrt(1 - 1 / 400)) / (2 * math.pi),
+                               rel=1e-6)
