@@ -76,9 +76,12 @@ def plot_scaling(fit, *, ax=None, xlabel="x", ylabel="y", label=None, yerr=None)
     name = "exponent" if fit.law == "power" else "slope"
     ax.plot(xs, np.abs(pred) if fit.law == "power" else pred, "-", lw=1,
             label=rf"fit: {name} ${fit.exponent:.3f}\pm{(fit.ci[1] - fit.ci[0]) / 2:.3f}$")
+    from matplotlib.ticker import NullFormatter
     ax.set_xscale("log")
+    ax.xaxis.set_minor_formatter(NullFormatter())
     if fit.law == "power":
         ax.set_yscale("log")
+        ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set(xlabel=xlabel, ylabel=ylabel)
     ax.legend(fontsize=7)
     return ax

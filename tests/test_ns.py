@@ -225,3 +225,18 @@ def test_symbolic_trace_matches_recursion(kn):
 @pytest.mark.parametrize("kn", [(2, 0), (2, 2)])
 def test_symbolic_trace_matches_recursion_order2(kn):
     _compare_symbolic(*kn)
+
+
+def test_cli_ns_prints_value_and_error(capsys):
+    import json
+
+    from floquetsym.cli import main
+    assert main(["ns", "--omega0", "1.5", "--gamma", "0.02", "--theta", "0.05", "--order", "2",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    r = superfluid_density(DriveParams(omega0=1.5, gamma=0.02, theta=0.05), order=2)
+    assert out["value_re"] == r.value and out["error"] == r.error
+    assert main(["ns", "--order", "1", "--T", "0.1"]) == 0
+    assert "±" in capsys.readouterr().out
+    assert main(["ns", "--order", "3"]) == 2
+    assert "order" in capsys.readouterr().err

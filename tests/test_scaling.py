@@ -87,3 +87,21 @@ def test_ns2_matches_floquet_solver_small_theta():
     assert np.all(np.abs(ratios - 1) < 2e-3)
     extrap = (4 * ratios[1] - ratios[0]) / 3
     assert np.all(np.abs(extrap - 1) < 1e-4)
+
+
+def test_plots_draw_data_and_fit():
+    import matplotlib.pyplot as plt
+
+    from floquetsym.plots import plot_fig2b, plot_fig2c, plot_scaling
+    x = np.geomspace(1e-3, 1e-2, 4)
+    f = fit(x, -0.25 / x)
+    ax = plot_scaling(f, xlabel="γ", ylabel="-ratio")
+    line = ax.get_lines()[-1]
+    assert np.allclose(line.get_ydata(), np.abs(f.predict(line.get_xdata())))
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    axes = plot_fig2b(DriveParams(theta=0.2), omega=np.linspace(-3, 3, 61))
+    assert len(axes) == 3 and all(len(a.get_lines()) == 3 for a in axes)
+    axes = plot_fig2c(np.array([1.0, 2.0]), np.array([-0.1, -1.0]), np.array([0.1 + 0.01j, 0.2 + 0.1j]),
+                      theta=0.2, gamma=0.01)
+    assert np.allclose(axes[0].get_lines()[0].get_ydata(), [-0.1, -1.0])
+    plt.close("all")

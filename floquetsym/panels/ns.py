@@ -43,7 +43,7 @@ def run_fig2b(out: Path, quick: bool) -> PanelOutput:
         worst = max(worst, float(np.max(np.abs(q.value))))
     claims = [Claim("θ² LDOS correction conserves the number of states and particles "
                     "(∫Re g^R(2) dω = ∫Re g^<(2) dω = 0), ω0 = 0.15Δ, Δ, 2Δ",
-                    f"max |∫| = {worst:.1e}", "0 (paper: DOS and particle number conserved)",
+                    f"max abs(∫) = {worst:.1e}", "0 (paper: DOS and particle number conserved)",
                     worst < 1e-8, "text after Eq. (10)"),
               Claim("Floquet LDOS: order-θ² weight at the Floquet replicas ±Δ ± ω0",
                     "see fig2b_ldos.png", "Fig. 2(b)", None, "Fig. 2(b)")]
@@ -80,8 +80,8 @@ def run_fig2c(out: Path, quick: bool) -> PanelOutput:
               f"1 + n_s^(2)/n_s^(0) = {1 + r2[i2]:.3g} at ω0 = {w0[i2]:.3g}Δ — where θ²/(Δγ) = {theta**2/gamma:.0f}, "
               "outside the perturbative range (warned)", "n_s < 0 (Fig. 2c)",
               bool(1 + r2[i2] < 0), "Fig. 2(c), abstract"),
-        Claim("dynamic |n_s^(1)| peaks at ω0 = 2Δ", f"max at ω0 = {w0[i1]:.3g}Δ, "
-              f"|n_s^(1)|/n_s^(0) = {abs(r1[i1]):.3g}", "peak at 2Δ",
+        Claim("dynamic amplitude abs(n_s^(1)) peaks at ω0 = 2Δ", f"max at ω0 = {w0[i1]:.3g}Δ, "
+              f"abs(n_s^(1))/n_s^(0) = {abs(r1[i1]):.3g}", "peak at 2Δ",
               bool(abs(w0[i1] - 2) < 0.06), "Fig. 2(c)"),
     ]
     return PanelOutput(figures=["fig2c_ns_vs_omega0.png"], claims=claims)
@@ -121,13 +121,13 @@ def run_scaling(out: Path, quick: bool) -> PanelOutput:
               f"(local exponent at γ=1e-5: {conv:.4f}); prefactor {fa.constant:.3f}θ²/Δ "
               "(γ→0: −1/4)", "exponent −1, negative",
               bool(fa.constant < 0 and abs(fa.exponent + 1) < 0.05 and abs(conv + 1) < 0.005), SRC),
-        Claim("|n_s^(1)|/n_s^(0) at ω0 = 2Δ grows like log γ",
+        Claim("abs(n_s^(1))/n_s^(0) at ω0 = 2Δ grows like log γ",
               f"slope {fb.exponent:.4f} ± {(fb.ci[1]-fb.ci[0])/2:.4f} per ln γ over γ∈[1e-5,1e-2]Δ "
               f"(small-γ half: {lin.exponent:.4f}; Re part → −(θ/2πΔ) ln γ)",
               "linear in log γ", bool(abs(lin.exponent - fb.exponent) < 0.1 * abs(fb.exponent)
                                       and fb.exponent < 0), SRC),
         Claim("n_s^(1)(2Δ) → 0 as γ → 0 (heating paragraph)",
-              f"|n_s^(1)|/n_s^(0) grows: {db['ratio'][-1]:.3f} (γ=1e-2) → {db['ratio'][0]:.3f} "
+              f"abs(n_s^(1))/n_s^(0) grows: {db['ratio'][-1]:.3f} (γ=1e-2) → {db['ratio'][0]:.3f} "
               "(γ=1e-5), θ=Δ", "→ 0", bool(db["ratio"][0] < db["ratio"][-1]),
               "text after Eq. (10)"),
         Claim("δ = 2Δ − ω0 > 0 replaces γ: n_s^(2) ∝ −1/δ as γ → 0",
