@@ -210,3 +210,11 @@ def test_equilibrium_slope_matches_finite_difference():
     d0, _ = equilibrium_slope(DriveParams(theta=0.01, gamma=1e-4), omega_co=20.0)
     assert d0 == pytest.approx((math.acosh(20) - 1 / math.sqrt(1 - 1 / 400)) / (2 * math.pi),
                                rel=1e-6)
+
+
+@pytest.mark.slow
+def test_pairs_panel_claims_pass(tmp_path):
+    from floquetsym.panels.pairs import PANELS
+    out = PANELS[0].run(tmp_path, True)
+    assert (tmp_path / out.figures[0]).exists()
+    assert all(c.passed for c in out.claims), [c.measured for c in out.claims]

@@ -72,11 +72,11 @@ def run(out: Path, quick: bool) -> PanelOutput:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
     ax1.loglog(g_line, d1, "k-", label="Eq. (D1)")
     ax1.loglog(g_line, LEAD / np.sqrt(g_line), "k--", lw=1, label=r"$\sqrt{2}\pi/\sqrt{\gamma\Delta}$")
-    two = np.array([pair_excitations_asymptote(DriveParams(theta=1.0, gamma=g), n_terms=2)
-                    for g in g_line])
+    two = np.array([pair_excitations_asymptote(DriveParams(theta=theta, gamma=g), n_terms=2)
+                    for g in g_line]) / theta**2
     ax1.loglog(g_line, two, "k:", lw=1, label=r"$+\,O(\gamma^0)$: $-(\pi+4)/2\Delta$")
-    cr = np.array([pair_excitations(DriveParams(theta=1.0, gamma=g), xi_cutoff=20.0,
-                                    counter_rotating=True).value for g in g_a])
+    cr = np.array([pair_excitations(DriveParams(theta=theta, gamma=g), xi_cutoff=20.0,
+                                    counter_rotating=True).value for g in g_a]) / theta**2
     ax1.loglog(g_a, cr, "-", color="C1", lw=0.8, label=r"D1 + counter-rotating, $|\xi|<20\Delta$")
     ax1.loglog(g_a, 4 * n_a, "o", color="C1", ms=5,
                label=r"mode A $\times 4$ (cos drive, amplitude damping)")
