@@ -42,7 +42,8 @@ from .integrate import integrate_real_line
 from .params import DriveParams, require, require_finite
 from .result import ConvergenceWarning, Result
 
-__all__ = ["gap_correction", "anomalous_averages", "equilibrium_slope", "BACKENDS"]
+__all__ = ["gap_correction", "anomalous_averages", "equilibrium_slope", "symbolic_component",
+           "BACKENDS"]
 
 BACKENDS = ("numeric", "symbolic")
 _COMPONENTS = ((0, 0), (1, 1), (2, 0))          # (order k, shift m): A_0, A_1[1], A_2[0]
@@ -62,42 +63,41 @@ def _numeric_integrand(p: DriveParams):
 
 
 @functools.lru_cache(maxsize=None)
-def _symbolic_kernels():
+def symbolic_component(k: int, m: int):
+    """Lambdified Tr τ1 g^(k)K_m(ω) from the symbolic hierarchy: ``f(omega, p)`` → complex array."""
     import sympy as sp
 
     from . import keldysh as kd
+    from .conventions import distribution, s_advanced, s_retarded
     from .pairs_symbolic import gap_trace
-    out = []
-    for k, m in _COMPONENTS:
-        expr = gap_trace(k, m)
-        syms = sorted((s for s in expr.free_symbols if kd.symbol_kind(s.name) is not None),
-                      key=lambda s: s.name)
-        kinds = [kd.symbol_kind(s.name) for s in syms]
-        fn = sp.lambdify([kd.omega, kd.omega0, kd.gamma, kd.Delta] + syms, expr,
-                         modules="numpy", cse=True)
-        out.append((fn, kinds))
-    return out
+    expr = gap_trace(k, m)
+    syms = sorted((s for s in expr.free_symbols if kd.symbol_kind(s.name) is not None),
+                  key=lambda s: s.name)
+    kinds = [kd.symbol_kind(s.name) for s in syms]
+    fn = sp.lambdify([kd.omega, kd.omega0, kd.gamma, kd.Delta] + syms, expr,
+                     modules="numpy", cse=True)
+    # zeroth-order values at ω + nω0, as documented in floquetsym.keldysh
+    makers = {"sR": lambda w, p: s_retarded(w, p.delta, p.gamma),
+              "sA": lambda w, p: s_advanced(w, p.delta, p.gamma),
+              "GR": lambda w, p: (w + 1j * p.gamma) / s_retarded(w, p.delta, p.gamma),
+              "FR": lambda w, p: p.delta / s_retarded(w, p.delta, p.gamma),
+              "GA": lambda w, p: (w - 1j * p.gamma) / s_advanced(w, p.delta, p.gamma),
+              "FA": lambda w, p: p.delta / s_advanced(w, p.delta, p.gamma),
+              "h": lambda w, p: distribution(w, p.temperature)}
+
+    def f(w, p):
+        w = np.asarray(w, dtype=float)
+        args = [makers[name](w + n * p.omega0, p) for name, n in kinds]
+        return np.broadcast_to(np.asarray(fn(w, p.omega0, p.gamma, p.delta, *args),
+                                          dtype=complex), w.shape)
+    return f
 
 
 def _symbolic_integrand(p: DriveParams):
-    from .conventions import distribution, s_advanced, s_retarded
-    kernels = _symbolic_kernels()
+    comps = [symbolic_component(k, m) for k, m in _COMPONENTS]
 
     def f(w):
-        out = np.empty((w.size, 3), dtype=complex)
-        cache = {}
-        for c, (fn, kinds) in enumerate(kernels):
-            args = []
-            for kind in kinds:
-                if kind not in cache:
-                    name, n = kind
-                    wn = w + n * p.omega0
-                    cache[kind] = {"sR": lambda: s_retarded(wn, p.delta, p.gamma),
-                                   "sA": lambda: s_advanced(wn, p.delta, p.gamma),
-                                   "h": lambda: distribution(wn, p.temperature)}[name]()
-                args.append(cache[kind])
-            out[:, c] = np.broadcast_to(fn(w, p.omega0, p.gamma, p.delta, *args), w.shape)
-        return out
+        return np.stack([c(w, p) for c in comps], axis=1)
     return f
 
 

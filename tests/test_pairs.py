@@ -218,3 +218,25 @@ def test_pairs_panel_claims_pass(tmp_path):
     out = PANELS[0].run(tmp_path, True)
     assert (tmp_path / out.figures[0]).exists()
     assert all(c.passed for c in out.claims), [c.measured for c in out.claims]
+
+
+def _symbolic_vs_numeric(k, m, rng):
+    pytest.importorskip("floquetsym.hierarchy")
+    from floquetsym.heating import symbolic_component
+    from floquetsym.recursion import FloquetBlocks
+    p = DriveParams(theta=0.01, gamma=0.03, omega0=1.7, temperature=0.2)
+    w = rng.uniform(-4, 4, 64)
+    K = FloquetBlocks(w, p).block(k, m, 0)[2]
+    num = K[0, 1] + K[1, 0]
+    sym = symbolic_component(k, m)(w, p)
+    assert np.allclose(sym, num, rtol=1e-9, atol=1e-12 * np.abs(num).max())
+
+
+@pytest.mark.parametrize("k, m", [(0, 0), (1, 1), (1, -1)])
+def test_symbolic_gap_trace_matches_numeric_blocks(k, m, rng):
+    _symbolic_vs_numeric(k, m, rng)
+
+
+@pytest.mark.slow
+def test_symbolic_second_order_gap_trace(rng):
+    _symbolic_vs_numeric(2, 0, rng)
