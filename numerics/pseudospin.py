@@ -276,17 +276,34 @@ _CF4_A = ((3 - 2 * math.sqrt(3)) / 12, (3 + 2 * math.sqrt(3)) / 12)
 
 
 class DrivenDissipative(_Stepper):
-    r"""Mode A: imposed Δ(t) = Δ + θ cos ω0t, relaxation to the static ground state.
+    r"""Mode A: imposed Δ(t) = Δ + θ cos ω0t, relaxation to the static equilibrium state.
 
     ``relaxation="amplitude"``: Γ2 = γ (coherences), Γ1 = 2γ (populations) — the damping of
-    Eq. (D1); ``"uniform"``: Γ1 = Γ2 = γ.  ``dt`` defaults to (2π/ω0)/``steps_per_period``.
-    The equations are linear in S, so :meth:`steady_state` finds the periodic steady state
-    exactly (one-period affine map, solved per ξ) instead of waiting ~10/γ.
+    Eq. (D1); ``"uniform"``: Γ1 = Γ2 = γ.  The relaxation target is the static ground state
+    (``temperature=0``) or the thermal state S = −tanh(λ/2T) b̂0.  ``dt`` is
+    (2π/ω0)/``steps_per_period``.  The equations are linear in S, so :meth:`steady_state` finds
+    the periodic steady state exactly (one-period affine map, solved per ξ) instead of waiting
+    ~10/γ.  :attr:`d1_factor` = (2Γ2/Γ1)/4 is the factor between this model's O(θ²) resonant
+    N_ex and Eq. (D1).  :meth:`from_params` takes a :class:`floquetsym.DriveParams`.
+
+    >>> m = DrivenDissipative(xi_grid(10.0, 64), theta=0.01, omega0=2.0, gamma=0.05)
+    >>> m.gamma1, m.gamma2, m.d1_factor
+    (0.1, 0.05, 0.25)
     """
 
+    @classmethod
+    def from_params(cls, grid: XiGrid, p, **kwargs) -> "DrivenDissipative":
+        """Build from a :class:`floquetsym.params.DriveParams` (Δ, θ, ω0, γ, T)."""
+        return cls(grid, delta=p.delta, theta=p.theta, omega0=p.omega0, gamma=p.gamma,
+                   temperature=p.temperature, **kwargs)
+
     def __init__(self, grid: XiGrid, *, delta: float = 1.0, theta: float, omega0: float,
-                 gamma: float, relaxation: str = "amplitude", steps_per_period: int = 48):
+                 gamma: float, temperature: float = 0.0, relaxation: str = "amplitude",
+                 steps_per_period: int = 48):
+        require(isinstance(grid, XiGrid), "grid", type(grid).__name__, "an XiGrid")
         self.grid = grid
+        self.temperature = require_finite("temperature", temperature)
+        require(self.temperature >= 0, "temperature", temperature, ">= 0")
         self.delta = require_finite("delta", delta)
         self.theta = require_finite("theta", theta)
         self.omega0 = require_finite("omega0", omega0)
@@ -305,15 +322,23 @@ class DrivenDissipative(_Stepper):
         self.dt = self.period / self.steps_per_period
         lam = np.sqrt(grid.xi**2 + self.delta**2)
         self._e = np.stack([self.delta / lam, np.zeros_like(lam), grid.xi / lam])
+        self._target = (-np.ones_like(lam) if self.temperature == 0
+                        else -np.tanh(lam / (2 * self.temperature)))
         self.start()
+
+    @property
+    def d1_factor(self) -> float:
+        """(2Γ2/Γ1)·(1/4): O(θ²) resonant N_ex of this model / Eq. (D1) (module docstring)."""
+        return 0.5 * self.gamma2 / self.gamma1
 
     def _params(self):
         return {"mode": "A", "delta": self.delta, "theta": self.theta, "omega0": self.omega0,
-                "gamma": self.gamma, "relaxation": self.relaxation, "gamma1": self.gamma1,
-                "gamma2": self.gamma2, "n_xi": self.grid.xi.size}
+                "gamma": self.gamma, "temperature": self.temperature,
+                "relaxation": self.relaxation, "gamma1": self.gamma1, "gamma2": self.gamma2,
+                "n_xi": self.grid.xi.size}
 
     def _initial(self):
-        return -self._e.copy()
+        return self._target * self._e
 
     def _field(self, t):
         b = np.empty((3, self.grid.xi.size))
@@ -326,7 +351,8 @@ class DrivenDissipative(_Stepper):
         e = _expand(self._e, S)
         s_par = e[0] * S[0] + e[1] * S[1] + e[2] * S[2]
         k1, k2 = math.exp(-self.gamma1 * tau), math.exp(-self.gamma2 * tau)
-        return k2 * (S - e * s_par) + e * (-1.0 + (s_par + 1.0) * k1)
+        target = _expand(self._target, S)
+        return k2 * (S - e * s_par) + e * (target + (s_par - target) * k1)
 
     def _advance(self, S, t, h):
         S = self._relax(S, 0.5 * h)

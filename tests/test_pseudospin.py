@@ -182,3 +182,54 @@ def test_bad_input():
         m.step(1.0)
     with pytest.raises(ValueError, match="times"):
         m.run([1.0, 0.5])
+
+
+def test_mode_a_thermal_relaxation_target():
+    # θ = 0: the steady state is the thermal state, N_ex = Σ w·2f(λ), f = 1/(e^{λ/T}+1)
+    p = DriveParams(theta=0.0, gamma=0.05, temperature=0.3)
+    grid = graded_grid(10.0, 0.2)
+    m = DrivenDissipative.from_params(grid, p, steps_per_period=16)
+    lam = np.sqrt(grid.xi**2 + 1.0)
+    expected = np.dot(grid.weights, 2.0 / (np.exp(lam / 0.3) + 1.0))
+    assert m.steady_state()["n_ex"] == pytest.approx(expected, rel=1e-12)
+    assert m.d1_factor == 0.25
+
+
+@pytest.mark.slow
+def test_mode_a_time_domain_run_reaches_d1_steady_state():
+    # plain time stepping from the ground state for 15/γ, 4000 ξ points, no shortcut
+    theta, gamma = 2e-3, 0.01
+    grid = xi_grid(20.0, 4000)
+    m = DrivenDissipative(grid, theta=theta, omega0=2.0, gamma=gamma, steps_per_period=48)
+    t_end = 15 / gamma
+    times = np.arange(0.0, t_end + 1e-9, m.period / 8)
+    r = m.run(times, progress=False)
+    n_last = r.n_ex[-8:].mean()                       # one drive period
+    p = DriveParams(theta=theta, gamma=gamma)
+    ref = 0.25 * pair_excitations(p, xi_cutoff=20.0, counter_rotating=True).value
+    # e^{-γ t} = 3e-7 left of the transient; the uniform grid (dξ = 0.01 vs width √γ = 0.1)
+    # is a midpoint rule: agreement to 1e-3
+    assert n_last == pytest.approx(ref, rel=1e-3)
+    assert n_last == pytest.approx(m.steady_state()["n_ex"], rel=1e-5)
+
+
+@pytest.mark.slow
+def test_mode_b_quench_long_window():
+    grid = xi_grid(10.0, 5000)                        # dξ = 0.004: recurrence beyond t ≈ 780
+    lam = coupling_for_gap(grid, 1.0) * 1.01
+    m = ClosedBCS(grid, coupling=lam, dt=0.025, initial_gap=1.0)
+    t = np.arange(0.0, 600.0, 0.1)
+    d = m.run(t).delta.real
+    sel = t >= 50.0
+    f = lambda t, dinf, a, w, ph, al: dinf + a * np.cos(w * t + ph) / t**al
+    best = None
+    for a0 in (0.01, -0.01):
+        c, _ = curve_fit(f, t[sel], d[sel], p0=[d[sel].mean(), a0, 2 * d[sel].mean(),
+                                                 math.pi / 4, 0.5], maxfev=20000)
+        res = np.sum((f(t[sel], *c) - d[sel]) ** 2)
+        if best is None or res < best[0]:
+            best = (res, c)
+    dinf, a, w, ph, al = best[1]
+    assert al == pytest.approx(0.5, abs=0.02)
+    assert w == pytest.approx(2 * dinf, rel=2e-3)
+    assert (ph % math.pi) == pytest.approx(math.pi / 4, abs=0.03)
