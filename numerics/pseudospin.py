@@ -418,7 +418,9 @@ class ClosedBCS(_Stepper):
 
     ``coupling`` λ0 = ν0V (use :func:`coupling_for_gap` for a target gap on this grid);
     ``lambda1`` a callable t ↦ λ1(t) (default 0: a quench is a start from the ground state of
-    another coupling).  Implicit midpoint with the self-consistent midpoint gap found by
+    another coupling).  App. D's drive, which makes the first-order gap exactly θ cos ω0t, is
+    λ1(t) = 2θ Re(ℓ e^{−iω0t}) with ℓ = ``floquetsym.gap_correction(p).meta["ell"]``
+    (use ω_co = √(ξc² + Δ²) so the ω window matches this ξ band; switch it on slowly).  Implicit midpoint with the self-consistent midpoint gap found by
     fixed-point iteration to ``tol`` (relative); a ``ConvergenceWarning`` if it fails.
     """
 
