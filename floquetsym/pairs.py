@@ -62,13 +62,22 @@ def d1_density(xi, p: DriveParams, *, counter_rotating: bool = False):
     r"""The Eq. (D1) integrand including θ²: N_ex per ν0 per unit ξ (vectorised in ξ).
 
     ``counter_rotating=True`` adds :math:`2\theta^2\xi^2/\lambda^2/(\gamma^2+(2\lambda+\omega_0)^2)`.
+    At T > 0 every term carries the population difference tanh(λ/2T) (see
+    :func:`pair_excitations`).
     """
     body, _ = _kernels()
     xi = np.asarray(xi, dtype=float)
     out = body(xi, p.delta, p.omega0, p.gamma)
     if counter_rotating:
         out = out + body(xi, p.delta, -p.omega0, p.gamma)
-    return p.theta**2 * out
+    return p.theta**2 * out * _thermal(np.sqrt(xi**2 + p.delta**2), p.temperature)
+
+
+def _thermal(lam, temperature: float):
+    """Population difference of a pair level pair at temperature T: tanh(λ/2T) (1 at T = 0)."""
+    if temperature == 0:
+        return 1.0
+    return np.tanh(lam / (2.0 * temperature))
 
 
 def _breakpoints(p: DriveParams, stop: float) -> np.ndarray:
@@ -117,7 +126,10 @@ def pair_excitations(p: DriveParams, *, xi_cutoff: float | None = None,
     the integral is split into panels around the peak; the band beyond ξ ≈ 40Δ is mapped to
     u = 1/ξ where the integrand is smooth (exact treatment of the tail, no truncation).
     ``error`` is the summed QUADPACK estimate; a ``ConvergenceWarning`` is issued if it
-    exceeds ``rtol·|value|``.  See the module docstring for the factors relating D1 to a
+    exceeds ``rtol·|value|``.  Eq. (D1) is the T = 0 result; at T > 0 (``p.temperature``) each
+    pair level is driven from thermal populations and the *excess* over thermal equilibrium
+    carries the population difference tanh(λ/2T) (a two-level result, checked against the
+    mode-A simulation with a thermal relaxation target).  See the module docstring for the factors relating D1 to a
     real-cosine drive and to population relaxation.
     """
     require_finite("rtol", rtol)
@@ -129,13 +141,17 @@ def pair_excitations(p: DriveParams, *, xi_cutoff: float | None = None,
     body, tail_f = _kernels()
     d, w0, g = p.delta, p.omega0, p.gamma
 
+    T = p.temperature
+
     def f(x):
         v = body(x, d, w0, g)
-        return v + body(x, d, -w0, g) if counter_rotating else v
+        v = v + body(x, d, -w0, g) if counter_rotating else v
+        return v * _thermal(math.sqrt(x * x + d * d), T)
 
     def f_tail(u):
         v = tail_f(u, d, w0, g)
-        return v + tail_f(u, d, -w0, g) if counter_rotating else v
+        v = v + tail_f(u, d, -w0, g) if counter_rotating else v
+        return v * _thermal(math.sqrt(1.0 + d * d * u * u) / u, T) if u > 0 else v
 
     x_tail = max(_TAIL_START * d, 4.0 * w0)
     stop = x_tail if xi_cutoff is None else xi_cutoff
@@ -175,6 +191,7 @@ def pair_excitations_asymptote(p: DriveParams, *, n_terms: int = 2) -> float:
     """
     from .params import require_int
     n_terms = require_int("n_terms", n_terms, 1, 4)
+    require(p.temperature == 0, "temperature", p.temperature, "== 0 (the series is the T = 0 one)")
     d = p.delta
     if abs(p.omega0 - 2 * d) <= 1e-12 * d:
         kind, small = "resonant", p.gamma

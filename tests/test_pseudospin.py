@@ -265,3 +265,17 @@ def test_mode_b_appendix_d_drive_reproduces_first_and_second_order():
     shift = c[0] - 1.0
     assert shift == pytest.approx(r.meta["static_shift"], rel=1e-2)
     assert abs(shift - r.value) > 0.5 * abs(shift)
+
+
+def test_mode_a_thermal_excess_matches_d1_with_population_factor():
+    # T > 0: excess N_ex over the thermal state = (1/4)[D1 + counter-rotating]·tanh(λ/2T)
+    theta, gamma, T = 1e-3, 0.02, 0.4
+    grid = graded_grid(20.0, math.sqrt(gamma))
+    kw = dict(omega0=2.0, gamma=gamma, temperature=T, steps_per_period=48)
+    n = DrivenDissipative(grid, theta=theta, **kw).steady_state()["n_ex"]
+    n0 = DrivenDissipative(grid, theta=0.0, **kw).steady_state()["n_ex"]
+    p = DriveParams(theta=theta, gamma=gamma, temperature=T)
+    ref = 0.25 * pair_excitations(p, xi_cutoff=20.0, counter_rotating=True).value
+    assert n - n0 == pytest.approx(ref, rel=1e-3)
+    assert ref < 0.25 * pair_excitations(DriveParams(theta=theta, gamma=gamma), xi_cutoff=20.0,
+                                         counter_rotating=True).value   # Pauli-blocked
