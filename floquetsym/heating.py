@@ -26,6 +26,17 @@ paper's Δ^(2) is proportional to the coupling.  The shift δΔ of the *static* 
 self-consistency at O(θ²) is ⟨Δ^(2)⟩/(1 − λ0 ∂A_0/∂Δ) with 1 − λ0∂A_0/∂Δ → λ0/2π, which is
 cut-off independent; it is returned as ``meta["static_shift"]``.
 
+**Small-γ law at ω0 = 2Δ** (the paper's Δ^(2) ∝ θ²/√(Δγ)).  Counting quasiparticles: each
+excited pair at ξ ≈ 0 removes Δ/(2E) ≈ 1/2 per quasiparticle from the gap sum, so
+δA = −N_ex/(4π) (λ0 = 2πν0V in this normalisation).  The Dynes reservoir relaxes both the
+pair coherence and the populations at 2γ (Γ1 = Γ2 = 2γ), so the O(θ²) resonant N_ex of a
+real cosine drive is (2Γ2/Γ1)·(1/4)·D1(γ → 2γ) → (π/2)θ²/√(γΔ), which predicts
+:math:`A_2[0] \to -1/(8\sqrt{\gamma\Delta})` and :math:`\langle\Delta^{(2)}\rangle \to -\lambda_0\theta^2/(8\sqrt{\gamma\Delta})`
+(the ℓ term is O(√γ) smaller).  The quadrature confirms it: A_2[0]√(γΔ) = −0.12351 at
+γ = 1e-4Δ and −0.12418 at 3e-5Δ, i.e. −1/8 + 0.149√γ (tests/test_pairs.py).  For detuning
+δ = 2Δ − ω0 at γ → 0 the fitted leading coefficient is the same, −λ0/8 (γ → δ; see the
+``pairs`` panel).
+
 Two evaluators of the blocks: ``backend="numeric"`` (:mod:`floquetsym.recursion`) and
 ``backend="symbolic"`` (the trace built from :func:`floquetsym.hierarchy.hierarchy`,
 lambdified); they agree to round-off.

@@ -129,8 +129,8 @@ def pair_excitations(p: DriveParams, *, xi_cutoff: float | None = None,
     exceeds ``rtol·|value|``.  Eq. (D1) is the T = 0 result; at T > 0 (``p.temperature``) each
     pair level is driven from thermal populations and the *excess* over thermal equilibrium
     carries the population difference tanh(λ/2T) (a two-level result, checked against the
-    mode-A simulation with a thermal relaxation target).  See the module docstring for the factors relating D1 to a
-    real-cosine drive and to population relaxation.
+    mode-A simulation with a thermal relaxation target).  See the module docstring for the
+    factors relating D1 to a real-cosine drive and to population relaxation.
     """
     require_finite("rtol", rtol)
     require(1e-14 <= rtol < 1e-2, "rtol", rtol, "in [1e-14, 1e-2)")

@@ -420,13 +420,16 @@ class ClosedBCS(_Stepper):
     ``lambda1`` a callable t ↦ λ1(t) (default 0: a quench is a start from the ground state of
     another coupling).  App. D's drive, which makes the first-order gap exactly θ cos ω0t, is
     λ1(t) = 2θ Re(ℓ e^{−iω0t}) with ℓ = ``floquetsym.gap_correction(p).meta["ell"]``
-    (use ω_co = √(ξc² + Δ²) so the ω window matches this ξ band; switch it on slowly).  Implicit midpoint with the self-consistent midpoint gap found by
-    fixed-point iteration to ``tol`` (relative); a ``ConvergenceWarning`` if it fails.
+    (use ω_co = √(ξc² + Δ²) so the ω window matches this ξ band; switch it on slowly).  Implicit
+    midpoint with the self-consistent midpoint gap found by secant-accelerated fixed-point
+    iteration (started from a linear extrapolation) to ``tol``
+    (relative); a ``ConvergenceWarning`` if it fails.
     """
 
     def __init__(self, grid: XiGrid, *, coupling: float, dt: float = 0.02,
                  lambda1: Callable[[float], float] | None = None, initial_gap: float | None = None,
                  tol: float = 1e-14, max_iter: int = 50):
+        require(isinstance(grid, XiGrid), "grid", type(grid).__name__, "an XiGrid")
         self.grid = grid
         self.coupling = require_finite("coupling", coupling)
         require(self.coupling > 0, "coupling", coupling, "> 0")
