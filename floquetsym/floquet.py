@@ -61,7 +61,7 @@ from .floquet_bands import QuasienergyBands, quasienergies  # noqa: F401  (publi
 __all__ = [
     "floquet_matrices", "sign_eig", "sign_newton", "floquet_solve", "FloquetSolution",
     "quasienergies", "QuasienergyBands", "adiabatic_tail", "default_harmonics",
-    "adaptive_zone_integral",
+    "adaptive_zone_integral", "window_sums", "richardson_window",
 ]
 
 _PREF = 1j / 8.0 / (2.0 * math.pi)       # (i/8)·(1/2π) of Eq. (A2) in the ω representation
@@ -270,13 +270,15 @@ def _nodes(lo, hi):
 
 
 def adaptive_zone_integral(f, edges, tol: float, *, monitor=None, max_rounds: int = 30,
-                           progress: bool = False):
+                           max_eval: int = 40000, progress: bool = False):
     """Vectorised adaptive Gauss–Legendre (10 points per panel) of a vector-valued f(ε).
 
     ``f`` maps an array of K nodes to an array (K, ...) ; ``monitor`` maps an integral (...)
     to the scalar whose absolute error must fall below ``tol`` (default: max abs).  Each panel
     is compared with its two halves; the halves are kept and the difference is the panel's
-    error estimate.  Returns (integral, error, n_evaluations, n_panels).
+    error estimate.  Refinement stops (ConvergenceWarning) after ``max_rounds`` rounds or
+    ``max_eval`` integrand evaluations (a noise floor above ``tol`` would otherwise refine for
+    ever).  Returns (integral, error, n_evaluations, n_panels).
     """
     from tqdm.auto import tqdm
     mon = monitor if monitor is not None else (lambda v: np.max(np.abs(v)))
@@ -310,7 +312,12 @@ def adaptive_zone_integral(f, edges, tol: float, *, monitor=None, max_rounds: in
         bad = ~ok
         if not bad.any():
             break
-        if done_err + err[bad].sum() <= tol and rnd > 0:
+        if (done_err + err[bad].sum() <= tol and rnd > 0) or \
+                n_eval + 2 * bad.sum() * _GL_X.size > max_eval:
+            if done_err + err[bad].sum() > tol:
+                warnings.warn(f"zone quadrature: tolerance {tol:.1e} not reached within "
+                              f"max_eval={max_eval} evaluations (estimate "
+                              f"{done_err + err[bad].sum():.1e})", ConvergenceWarning, stacklevel=3)
             done_I = done_I + I_sum[bad].sum(axis=0)
             done_err += err[bad].sum()
             n_done += int(bad.sum())
@@ -328,31 +335,36 @@ def adaptive_zone_integral(f, edges, tol: float, *, monitor=None, max_rounds: in
 
 
 def _zone_blocks(ps, M_list, Mc: int, ks, tol: float, method: str, monitor=None,
-                 progress: bool = False):
+                 progress: bool = False, jobs=None):
     """Zone integrals of the central block traces for several drives ``ps`` and truncations.
 
-    Returns (I, err, n_eval): I has shape (len(ps), len(M_list), 2·len(ks), 2Mc+1); slots
+    Returns (I, err, n_eval): I has shape (n_jobs, 2·len(ks), 2Mc+1) where the jobs are the
+    pairs (p, M) of ``jobs`` (default: every p with every M in ``M_list``, p-major); slots
     len(ks).. hold the adiabatic model of the same blocks (:func:`_adiabatic_integrand`).
-    All ps share the ε nodes (so differences in θ are free of mesh noise).
+    All jobs share the ε nodes (so differences in θ are free of mesh noise).  The default
+    ``monitor`` is the largest |Σ_n| over k of the last job.
     """
-    p0 = ps[0]
+    if jobs is None:
+        jobs = [(p, M) for p in ps for M in M_list]
     nk = len(ks)
+    n = np.arange(-Mc, Mc + 1)
 
     def f(eps):
-        out = np.empty((eps.size, len(ps), len(M_list), 2 * nk, 2 * Mc + 1), dtype=complex)
-        for a, p in enumerate(ps):
-            for b, M in enumerate(M_list):
-                tr = _block_traces(*_solve(p, eps, M, method), M, Mc, ks)
-                out[:, a, b, :nk, :] = _PREF * tr
-            w = eps[:, None] + np.arange(-Mc, Mc + 1)[None, :] * p.omega0
-            for j, k in enumerate(ks):       # block (n+k, n) <-> mid frequency ω + kω0/2
-                out[:, a, :, nk + j, :] = _adiabatic_integrand(w + 0.5 * k * p.omega0, p, (k,))[..., 0][:, None]
+        out = np.empty((eps.size, len(jobs), 2 * nk, 2 * Mc + 1), dtype=complex)
+        ad = {}
+        for a, (p, M) in enumerate(jobs):
+            out[:, a, :nk, :] = _PREF * _block_traces(*_solve(p, eps, M, method), M, Mc, ks)
+            if p not in ad:
+                w = eps[:, None] + n[None, :] * p.omega0
+                ad[p] = np.stack([_adiabatic_integrand(w + 0.5 * k * p.omega0, p, (k,))[..., 0]
+                                  for k in ks], axis=1)       # block (n+k, n) <-> ω + kω0/2
+            out[:, a, nk:, :] = ad[p]
         return out
 
     if monitor is None:
-        monitor = lambda v: np.max(np.abs(v[:, -1, :nk, :].sum(axis=-1)))   # noqa: E731
-    I, err, n_eval, _ = adaptive_zone_integral(f, _initial_panels(p0), tol, monitor=monitor,
-                                               progress=progress)
+        monitor = lambda v: np.max(np.abs(v[-1, :nk, :].sum(axis=-1)))   # noqa: E731
+    I, err, n_eval, _ = adaptive_zone_integral(f, _initial_panels(jobs[0][0]), tol,
+                                               monitor=monitor, progress=progress)
     return I, err, n_eval
 
 
@@ -374,17 +386,54 @@ def _tail_model_error(mismatch, Mc: int) -> float:
     return float(err)
 
 
+def window_sums(blocks, tails):
+    """T_j = Σ_{|n| ≤ Mc−j} blocks_n + tails[j], j = 0, 1, 2 (windows W_j = (Mc − j + ½)ω0)."""
+    b = np.asarray(blocks)
+    Mc = (b.shape[-1] - 1) // 2
+    return np.array([b[..., j:b.shape[-1] - j].sum(-1) + tails[j] for j in range(3)
+                     if Mc - j >= 0])
+
+
+def richardson_window(T, Mc: int, omega0: float):
+    """Extrapolate window-truncated values T_j (:func:`window_sums`) to W → ∞.
+
+    The truncation error (true integrand minus the adiabatic tail model beyond W) decays as a
+    power, E(W) = C W^{−q}; q and C follow from the two differences T_0 − T_1, T_1 − T_2
+    (q solved on [1, 30]).  Returns (value, error): error = ½|correction| + the change of the
+    correction when q is taken from the next pair (if available), and |T_0 − T_1| + |T_1 − T_2|
+    with no correction when the differences do not shrink (not yet asymptotic).
+    """
+    from scipy.optimize import brentq
+    T = np.asarray(T, dtype=complex)
+    if T.size < 3:
+        return complex(T[0]), float(abs(T[0] - T[-1]) * 2 + 1e-300)
+    W = (Mc - np.arange(3) + 0.5) * omega0
+    d1, d2 = T[0] - T[1], T[1] - T[2]
+    if abs(d2) == 0 or abs(d1) == 0:
+        return complex(T[0]), float(abs(d1) + abs(d2))
+    r = d1 / d2
+    if abs(r.imag) > 0.2 * abs(r.real) or not (0 < r.real < 1):
+        return complex(T[0]), float(abs(d1) + abs(d2))
+    g = lambda q: (W[0] ** -q - W[1] ** -q) / (W[1] ** -q - W[2] ** -q) - r.real   # noqa: E731
+    if g(1.0) * g(30.0) > 0:
+        return complex(T[0]), float(abs(d1) + abs(d2))
+    q = brentq(g, 1.0, 30.0)
+    C = d1 / (W[0] ** -q - W[1] ** -q)
+    corr = -C * W[0] ** -q
+    return complex(T[0] + corr), float(0.5 * abs(corr))
+
+
 # --------------------------------------------------------------------------- public solution
 
 def default_harmonics(p: DriveParams) -> tuple[int, int]:
     """Default (n_harmonics M, n_central M_c) for ``p``.
 
     The window W = (M_c + ½)ω0 must contain the gap edges and the multiphoton sidebands:
-    W ≥ Δ + 2θ + max(3ω0, 2Δ); beyond it the adiabatic tail model is accurate to ~(ω0/W)².
+    W ≥ Δ + 2θ + max(4ω0, 4Δ); beyond it the adiabatic tail model is accurate to ~(ω0/W)².
     The buffer M − M_c = 3 + ⌈2θ/ω0⌉ covers the Floquet spreading of the central blocks
     (Bessel-like, range ~θ/ω0); its adequacy is *measured* by the M → M + 2 comparison.
     """
-    W = p.delta + 2 * p.theta + max(3 * p.omega0, 2 * p.delta)
+    W = p.delta + 2 * p.theta + max(4 * p.omega0, 4 * p.delta)
     Mc = max(2, math.ceil(W / p.omega0 - 0.5))
     return Mc + 3 + math.ceil(2 * p.theta / p.omega0), Mc
 
@@ -428,12 +477,14 @@ class FloquetSolution:
         return {"normalisation": max(np.max(np.abs(x[:, c, c])) for x in norm),
                 "commutator": max(np.max(np.abs(x[:, c, c])) for x in comm)}
 
-    def ns_harmonics(self, ks=(0, 1, 2), *, tol: float = 1e-6, progress: bool = False) -> dict:
+    def ns_harmonics(self, ks=(0, 1, 2), *, tol: float = 1e-6, check_truncation: bool = True,
+                     progress: bool = False) -> dict:
         """n_s[k] for each k in ``ks`` (units m·σ_N; n_s(t) = Σ_k n_s[k] e^{−ikω0t}), one pass.
 
         ``tol`` is relative to the equilibrium scale (Δ/2)tanh(Δ/2T).  Each Result's error
         adds the quadrature error, the truncation change M → M+2 (``meta['truncation_change']``)
         and the tail-model mismatch; a ConvergenceWarning names whichever exceeds ``tol``.
+        ``check_truncation=False`` skips the M + 2 solve (half the cost; no truncation check).
         """
         p = self.params
         tol = require_finite("tol", tol)
@@ -446,8 +497,11 @@ class FloquetSolution:
                 "large enough that the window exceeds |k|ω0/2")
         scale = 0.5 * p.delta * (math.tanh(p.delta / (2 * p.temperature)) if p.temperature else 1.0)
         M = self.n_harmonics
-        I, qerr, n_eval = _zone_blocks([p], [M, M + 2], self.n_central, ks, 0.25 * tol * scale,
-                                       self.method, progress=progress)
+        Ms = [M, M + 2] if check_truncation else [M, M]
+        jobs = [(p, m) for m in sorted(set(Ms))]
+        I, qerr, n_eval = _zone_blocks(None, None, self.n_central, ks, 0.25 * tol * scale,
+                                       self.method, progress=progress, jobs=jobs)
+        I = I[None][:, [0, -1]]
         tail, tail_err = adiabatic_tail(p, self.window, ks)
         nk = len(ks)
         out = {}
@@ -461,7 +515,7 @@ class FloquetSolution:
             else:
                 val = complex(val)
             err = float(qerr + trunc + tail_model + tail_err[j])
-            meta = {"harmonic": k, "n_harmonics": M + 2, "n_central": self.n_central,
+            meta = {"harmonic": k, "n_harmonics": Ms[-1], "n_central": self.n_central,
                     "window": self.window, "quadrature_error": float(qerr),
                     "truncation_change": float(trunc), "tail": complex(tail[j]),
                     "tail_model_error": float(tail_model), "n_eval": n_eval,

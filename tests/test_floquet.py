@@ -194,3 +194,37 @@ def test_resonance_2delta_splitting_grows_linearly_from_xi0():
     rwa = np.sqrt((2 * E - 2.0) ** 2 + (theta * xi / E) ** 2)
     assert split[0] < 1e-12
     assert np.allclose(split[1:], rwa[1:], rtol=0.02)
+
+
+# ----------------------------------------------------------------- the key cross-check
+
+def _hierarchy_coefficients(p):
+    obs = pytest.importorskip("floquetsym.observables")
+    q = DriveParams(delta=p.delta, theta=0.01, omega0=p.omega0, gamma=p.gamma,
+                    temperature=p.temperature)
+    n0 = obs.superfluid_density(q, order=0).value
+    n2 = obs.superfluid_density(q, order=2).value
+    n1 = obs.superfluid_density(q, order=1).value
+    return n2 / (q.theta ** 2 * n0), abs(n1) / (q.theta * n0)
+
+
+def _check_against_hierarchy(omega0, T, rel=1e-4):
+    from floquetsym.floquet_fit import perturbative_coefficients
+    p = DriveParams(omega0=omega0, gamma=1e-2, temperature=T)
+    c2_h, c1_h = _hierarchy_coefficients(p)
+    r = perturbative_coefficients(p, tol=1e-6)
+    assert r.c2.error < rel * abs(r.c2.value) and r.c1.error < rel * r.c1.value
+    assert r.c2.value == pytest.approx(c2_h, rel=rel)
+    assert r.c1.value == pytest.approx(c1_h, rel=rel)
+
+
+def test_exact_solver_reproduces_hierarchy_coefficients_fast():
+    """Exact (non-perturbative) c2, c1 = hierarchy's to 1e-4 at ω0 = 1.9Δ, γ = 1e-2Δ, T = 0."""
+    _check_against_hierarchy(1.9, 0.0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("T", [0.0, 0.2])
+@pytest.mark.parametrize("omega0", [0.5, 1.0, 1.5, 1.9])
+def test_exact_solver_reproduces_hierarchy_coefficients_grid(omega0, T):
+    _check_against_hierarchy(omega0, T)
