@@ -1,0 +1,330 @@
+r"""Kadanoff–Baym quench of a BCS–Holstein superconductor (paper Eqs. 4–8, Figs. 1b–c, 3b).
+
+Model, signs and units: see :mod:`numerics.kb_model` (DESIGN.md §3).  Two solvers:
+
+``mode="gkba"`` (default; figures)
+    Generalised Kadanoff–Baym ansatz with mean-field (BdG) propagators,
+    G^≷(t,s) = U(t,s) G^≷(s,s) for t > s,  G^R(t,s) = −i U(t,s),  U = T exp(−i∫h).
+    The equal-time equation of motion (exact consequence of Eq. 4)
+        dρ_ξ/dt = −i[h_ξ, ρ_ξ] − (I_ξ + I_ξ†),
+        I_ξ(t) = ∫_{t0}^t ds [Σ^>(t,s) ρ_ξ(s) − Σ^<(t,s)(1 − ρ_ξ(s))] U_ξ(s,t)
+    is closed by the GKBA, with the local Σ^≷(t,s) = K^≷(t−s) τ3 G^≷_loc(t,s) τ3 rebuilt from the
+    stored U_ξ(s)†ρ_ξ(s).  Cost O(N_ξ N_t²), memory O(N_ξ N_t).  Number conserving (the sum over
+    ξ of Tr τ3 (I + I†) vanishes identically, for any quadrature).
+    The paramagnetic response (Eq. 7) is the linear response to a static Doppler shift
+    h → h + ε τ0 (δh = −v·A τ0); because Σ is local and v odd, δΣ = 0 and
+    η_ξ = ∂ρ_ξ/∂ε obeys the linearised equation with the phase e^{iε(t−s)} of U_ξ(s,t):
+        dη/dt = −i[h, η] − (J + J†),
+        J = ∫ds [Σ^>(η(s) + i(t−s)ρ(s)) + Σ^<(η(s) − i(t−s)(1−ρ(s)))] U(s,t),
+    with η(t0) = f'(h(t0)) (the initial thermal state in the presence of A).  In the clean limit
+    J = 0 and P(t) is constant: the paper's "the paramagnetic term commutes".
+
+``mode="full"``
+    The two-time Kadanoff–Baym equations for every ξ on the real-time contour starting at t0
+    (see :mod:`numerics.kb_full`); O(N_ξ N_t³), small grids only, used to validate the GKBA.
+
+Initial state (both modes): the uncorrelated mean-field thermal state at λ_i at t0 = −t_prep;
+the self-energies are switched on as r(t) r(s) with r rising smoothly (sin²) over t_ramp
+(adiabatic switching; with phonons the T-bath also thermalises), then held until the quench at
+t = 0.  This replaces a Matsubara branch: the real-time contour from an uncorrelated state
+needs none, and the no-quench run tests that the prepared state is stationary.
+
+Time stepper (order 2): exponential midpoint for h (closed-form 2×2 exponentials), trapezoid
+rule in the interaction picture for the collision term,
+    ρ_{n+1} = Ũ (ρ_n − dt/2 C_n) Ũ† − dt/2 C_{n+1},   Ũ = exp(−i h(Δ_{n+1/2}) dt),
+trapezoid quadrature of the memory integrals, the implicit end-point term solved by fixed-point
+iteration, and Δ_{n+1/2} made self-consistent by a predictor (linear extrapolation) and
+``correctors`` re-evaluations with Δ_{n+1/2} = (Δ_n + Δ_{n+1})/2.
+"""
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from floquetsym.params import require
+from floquetsym.result import ConvergenceWarning, provenance
+
+from .kb_blas import blas_threads
+from .kb_model import (Band, KBParams, bath_kernel, bcs_gap, expm_bdg, make_band,
+                       thermal_state)
+
+__all__ = ["KBParams", "KBResult", "run", "GKBAStepper", "memory_estimate"]
+
+_T3 = np.array([1.0, -1.0])
+
+
+@dataclass(frozen=True)
+class KBResult:
+    """Time series of one quench run.  ``times`` start at −t_prep; the quench is at t = 0.
+
+    delta : Δ(t) (complex; real in the absence of symmetry breaking),
+    ns, ns_dia, ns_para : n_s = D − P (module kb_model docstring), per unit mass,
+    density : n(t) (conserved), ns_ref : n for the 2D band (n_s/n is the superfluid fraction).
+    meta : diagnostics (self-consistency residual, number drift, wall time, kernel error, ...).
+    """
+
+    params: KBParams
+    times: np.ndarray
+    delta: np.ndarray
+    ns: np.ndarray
+    ns_dia: np.ndarray
+    ns_para: np.ndarray
+    density: np.ndarray
+    meta: dict = field(default_factory=dict)
+
+    def after_quench(self):
+        """Boolean mask of t ≥ 0."""
+        return self.times >= -1e-12
+
+    def at(self, t: float) -> int:
+        """Index of the grid time closest to t."""
+        return int(np.argmin(np.abs(self.times - t)))
+
+
+def memory_estimate(p: KBParams) -> float:
+    """Bytes of the two-time history arrays of a run with ``p``."""
+    nt = p.n_steps + 1
+    if p.mode == "full":
+        return 2 * p.n_xi * nt * nt * 4 * 16 / 2 + 2 * nt * nt * 4 * 16
+    return 3 * p.n_xi * nt * 4 * 16
+
+
+def _dag(x):
+    return np.conj(np.swapaxes(x, -1, -2))
+
+
+def _t3x_t3(x):
+    """τ3 X τ3 on the leading (a, ..., b) layout of shape (2, n, 2)."""
+    y = x.copy()
+    y[0, :, 1] *= -1
+    y[1, :, 0] *= -1
+    return y
+
+
+class GKBAStepper:
+    """GKBA time stepper (module docstring); ``start`` / ``step`` / ``run`` interface."""
+
+    def __init__(self, p: KBParams, *, with_ns: bool = True, correctors: int = 1,
+                 endpoint_iters: int = 3, progress: bool = False, max_bytes: float = 6e9,
+                 threads: int | None = 1):
+        require(correctors >= 0, "correctors", correctors, ">= 0")
+        need = memory_estimate(p)
+        require(need <= max_bytes, "t_max", p.t_max,
+                f"small enough that the history fits in max_bytes={max_bytes:.3g} "
+                f"(needs {need:.3g} bytes; reduce t_max, t_prep or n_xi, or raise dt)")
+        self.p, self.with_ns, self.correctors = p, with_ns, correctors
+        self.endpoint_iters, self.progress, self.threads = endpoint_iters, progress, threads
+        self.band: Band = make_band(p)
+        self.S = p.n_steps + 1
+        self.times = (np.arange(self.S) - p.n_prep) * p.dt
+        self.kg, self.kernel_error = bath_kernel(p, np.arange(self.S) * p.dt, self.band)
+        self.kl = np.conj(self.kg)
+        self.scattering = p.lam_ph > 0 or p.gamma_el > 0
+        t_on = self.times - self.times[0]
+        self.ramp = np.ones(self.S)
+        if p.t_ramp > 0:
+            x = np.clip(t_on / p.t_ramp, 0.0, 1.0)
+            self.ramp = np.sin(0.5 * math.pi * x) ** 2
+        self._check_xi_grid()
+
+    # -- diagnostics -------------------------------------------------------------------
+    def _check_xi_grid(self):
+        p, b = self.p, self.band
+        d0 = max(bcs_gap(p.lam_i, b, p.temperature), bcs_gap(p.lam_f, b, p.temperature))
+        if d0 == 0:                     # normal state: only the recurrence time matters
+            d0 = 0.05
+        win = np.abs(b.xi) < 6 * d0
+        if win.sum() < 8:
+            warnings.warn(f"only {int(win.sum())} ξ points within 6Δ of the Fermi level: "
+                          f"increase n_xi={p.n_xi}", ConvergenceWarning, stacklevel=3)
+            return
+        e = np.sqrt(b.xi[win] ** 2 + d0 ** 2)
+        de = np.abs(np.diff(e)).max()
+        t_rec = 2 * math.pi / (2 * de)
+        span = p.t_prep + p.t_max
+        if t_rec < span:
+            warnings.warn(f"ξ grid too coarse for the requested times: recurrences of the "
+                          f"discrete ξ sum at t ≈ {t_rec:.3g} < t_prep + t_max = {span:.3g}; "
+                          f"increase n_xi={p.n_xi}", ConvergenceWarning, stacklevel=3)
+
+    def lam(self, n: int) -> float:
+        return self.p.lam_i if self.times[n] < -1e-12 else self.p.lam_f
+
+    def gap(self, rho, n: int) -> complex:
+        b = self.band
+        return -self.lam(n) * b.pair_norm * np.sum(b.w * rho[:, 0, 1])
+
+    # -- state ---------------------------------------------------------------------------
+    def start(self):
+        p, b, S = self.p, self.band, self.S
+        nx = b.n
+        d0 = bcs_gap(p.lam_i, b, p.temperature)
+        rho, eta = thermal_state(b.xi, d0, p.temperature)
+        self.rho, self.eta = rho, eta
+        self.U = np.broadcast_to(np.eye(2, dtype=complex), (nx, 2, 2)).copy()
+        self.C = np.zeros((nx, 2, 2), complex)
+        self.D = np.zeros((nx, 2, 2), complex)
+        if self.scattering:        # histories H[(s, c), (ξ, b)] = (U_ξ(s)† M_ξ(s))[b, c]
+            self.Ud = np.zeros((S, 2, nx, 2), complex)
+            self.Xl = np.zeros((S, 2, nx, 2), complex)
+            self.Z = np.zeros((S, 2, nx, 2), complex) if self.with_ns else None
+        self.n = 0
+        self.delta = np.zeros(S, complex)
+        self.delta[0] = self.gap(rho, 0)
+        self.obs = {k: np.zeros(S) for k in ("ns", "ns_dia", "ns_para", "density")}
+        self.sc_residual = 0.0
+        self._store(0)
+
+    def _store(self, n: int):
+        b = self.band
+        if self.scattering:
+            ud = _dag(self.U)
+            self.Ud[n] = ud.transpose(2, 0, 1)
+            self.Xl[n] = (ud @ self.rho).transpose(2, 0, 1)
+            if self.with_ns:
+                self.Z[n] = (ud @ self.eta).transpose(2, 0, 1)
+        nxi = 1.0 + (self.rho[:, 0, 0] - self.rho[:, 1, 1]).real
+        dens = float(np.sum(b.w * nxi))
+        dia = float(np.sum(b.w * b.m_inv * nxi))
+        para = float(-np.sum(b.w * b.v2 * (self.eta[:, 0, 0] + self.eta[:, 1, 1]).real))
+        o = self.obs
+        o["density"][n], o["ns_dia"][n], o["ns_para"][n] = dens, dia, para
+        o["ns"][n] = dia - para
+
+    # -- collision integrals -------------------------------------------------------------
+    def _history(self, m: int, U):
+        """History part (s < m) of I and J at time index m, before the factor U(t_m)†."""
+        nx, dt = self.band.n, self.p.dt
+        zero = np.zeros((nx, 2, 2), complex)
+        if m == 0:
+            return zero, zero
+        Uw = (self.band.w[:, None, None] * U).transpose(1, 0, 2).reshape(2, 2 * nx)
+        Xl2 = self.Xl.reshape(2 * self.S, 2 * nx)[:2 * m]      # contiguous row blocks
+        Ud2 = self.Ud.reshape(2 * self.S, 2 * nx)[:2 * m]
+        UwT = np.ascontiguousarray(Uw.T)
+        Al = (Xl2 @ UwT).T.reshape(2, m, 2)                      # Al[a, s, c]
+        Ag = (Ud2 @ UwT).T.reshape(2, m, 2) - Al
+        q = np.full(m, dt)
+        q[0] = 0.5 * dt
+        q *= self.ramp[:m] * self.ramp[m]
+        lags = m - np.arange(m)
+        Bg = _t3x_t3(Ag) * (q * self.kg[lags])[None, :, None]
+        Bl = _t3x_t3(Al) * (q * self.kl[lags])[None, :, None]
+        Bs = (Bg + Bl).reshape(2, 2 * m)
+        Bl = Bl.reshape(2, 2 * m)
+        if self.with_ns:
+            tau = np.repeat(lags * dt, 2)[None, :]
+            L1 = np.conj(np.conj(np.vstack([Bs, tau * Bs])) @ Xl2)
+            L2 = np.conj(np.conj(np.vstack([Bl, tau * Bl])) @ Ud2)
+            N1 = np.conj(np.conj(Bs) @ self.Z.reshape(2 * self.S, 2 * nx)[:2 * m])
+            M1, N2 = L1[:2], L1[2:]
+            M2, N3 = L2[:2], L2[2:]
+            Jh = N1 + 1j * N2 - 1j * N3
+            Jh = Jh.reshape(2, nx, 2).transpose(1, 0, 2)
+        else:
+            M1 = np.conj(np.conj(Bs) @ Xl2)
+            M2 = np.conj(np.conj(Bl) @ Ud2)
+            Jh = zero
+        Ih = (M1 - M2).reshape(2, nx, 2).transpose(1, 0, 2)
+        return Ih, Jh
+
+    def _endpoint(self, m: int, rho, eta):
+        """End-point (s = t_m) terms of I and J, local in time (trapezoid weight dt/2)."""
+        b = self.band
+        if m == 0:
+            z = np.zeros_like(rho)
+            return z, z
+        qe = 0.5 * self.p.dt * self.ramp[m] ** 2
+        al = np.einsum("x,xab->ab", b.w, rho)
+        ag = np.sum(b.w) * np.eye(2) - al
+        t3 = np.diag(_T3)
+        bg = qe * self.kg[0] * (t3 @ ag @ t3)
+        bl = qe * self.kl[0] * (t3 @ al @ t3)
+        ie = (bg + bl) @ rho - bl
+        je = (bg + bl) @ eta if self.with_ns else np.zeros_like(rho)
+        return ie, je
+
+    def _advance(self, d_half):
+        """One trial step n → n+1 with Δ_{n+1/2} = d_half; returns (U, ρ, η, C, D)."""
+        m, dt = self.n + 1, self.p.dt
+        Ut = expm_bdg(self.band.xi, d_half, dt)
+        U = Ut @ self.U
+        rho0 = Ut @ (self.rho - 0.5 * dt * self.C) @ _dag(Ut)
+        eta0 = Ut @ (self.eta - 0.5 * dt * self.D) @ _dag(Ut)
+        if not self.scattering:
+            return U, rho0, eta0, self.C, self.D
+        Ih, Jh = self._history(m, U)
+        Ih, Jh = Ih @ _dag(U), Jh @ _dag(U)
+        rho, eta = rho0 - 0.5 * dt * self.C, eta0 - 0.5 * dt * self.D   # first guess
+        for _ in range(self.endpoint_iters):
+            ie, je = self._endpoint(m, rho, eta)
+            I, J = Ih + ie, Jh + je
+            C, D = I + _dag(I), J + _dag(J)
+            rho = rho0 - 0.5 * dt * C
+            eta = eta0 - 0.5 * dt * D
+        return U, rho, eta, C, D
+
+    def step(self):
+        n = self.n
+        m = n + 1
+        d_n = self.gap(self.rho, n) if m - 1 == self.p.n_prep else self.delta[n]
+        self.delta[n] = d_n            # at t = 0 the gap jumps to λ_f/λ_i Δ(0⁻)
+        if n == 0 or n == self.p.n_prep:
+            d_half = d_n
+        else:
+            d_half = d_n + 0.5 * (d_n - self.delta[n - 1])
+        for it in range(self.correctors + 1):
+            U, rho, eta, C, D = self._advance(d_half)
+            # on (t_n, t_{n+1}) the coupling is λ(t_n): the quench acts from t = 0 on
+            target = 0.5 * (d_n + self.gap(rho, n))
+            res = abs(target - d_half)
+            if it < self.correctors:
+                d_half = target
+        self.sc_residual = max(self.sc_residual, res)
+        self.U, self.rho, self.eta, self.C, self.D = U, rho, eta, C, D
+        self.n = m
+        self.delta[m] = self.gap(rho, m)
+        self._store(m)
+
+    def run(self) -> KBResult:
+        t0 = time.perf_counter()
+        self.start()
+        steps = range(self.S - 1)
+        if self.progress:
+            from tqdm import tqdm
+            steps = tqdm(steps, desc="GKBA", unit="step")
+        with blas_threads(self.threads):
+            for _ in steps:
+                self.step()
+        o = self.obs
+        dens = o["density"]
+        meta = {
+            "mode": "gkba", "wall_s": time.perf_counter() - t0,
+            "self_consistency_residual": float(self.sc_residual),
+            "number_drift": float(np.abs(dens - dens[0]).max()),
+            "kernel_error": self.kernel_error,
+            "delta_mf_initial": bcs_gap(self.p.lam_i, self.band, self.p.temperature),
+            "delta_mf_final": bcs_gap(self.p.lam_f, self.band, self.p.temperature),
+            "history_bytes": memory_estimate(self.p), "provenance": provenance(),
+            "xi": self.band.xi.copy(), "rho_final": self.rho.copy(),
+        }
+        return KBResult(self.p, self.times.copy(), self.delta.copy(), o["ns"].copy(),
+                        o["ns_dia"].copy(), o["ns_para"].copy(), dens.copy(), meta)
+
+
+def run(p: KBParams | None = None, *, progress: bool = False, **kwargs) -> KBResult:
+    """Run one quench (``p.mode`` selects GKBA or the full two-time solver).
+
+    Keyword arguments not consumed by the solver are applied to ``p`` (``run(lam_f=0.5)``).
+    """
+    solver_kw = {k: kwargs.pop(k) for k in ("with_ns", "correctors", "endpoint_iters",
+                                            "max_bytes", "threads") if k in kwargs}
+    p = replace(p, **kwargs) if p is not None else KBParams(**kwargs)
+    if p.mode == "full":
+        from .kb_full import FullKBStepper
+        return FullKBStepper(p, progress=progress, **solver_kw).run()
+    return GKBAStepper(p, progress=progress, **solver_kw).run()

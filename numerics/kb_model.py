@@ -1,0 +1,248 @@
+r"""Model layer of the Kadanoff–Baym quench (paper Eqs. 4–8): parameters, bands, kernels.
+
+Conventions (DESIGN.md §3, floquetsym.conventions): ħ = 1, Nambu spinor
+Ψ_k = (ψ_{k↑}, ψ†_{-k↓}), Pauli matrices τ1..τ3.  Units: E_F = 1 for the 2D band, J = 1 for the
+1D tight-binding band.
+
+Green's functions (paper Eq. 4, G = −i⟨T_C Ψ Ψ†⟩), per band energy ξ (2×2 Nambu):
+    G^<(t,t') = i⟨Ψ†(t')Ψ(t)⟩,  G^>(t,t') = −i⟨Ψ(t)Ψ†(t')⟩,
+    ρ_ξ(t) = −i G^<_ξ(t,t) = ⟨Ψ_b† Ψ_a⟩ (so ρ_11 = n_↑, ρ_22 = 1 − n_↓, ρ_12 = ⟨ψ_{-k↓}ψ_{k↑}⟩).
+Mean-field BdG Hamiltonian h_ξ(t) = ξ τ3 + Re Δ τ1 − Im Δ τ2, gap (Eq. 4 with the phonon
+propagator replaced by λ ν0^{-1} δ(t,t')):
+    Δ(t) = −(λ(t)/ν0) Σ_ξ w_ξ ρ_{ξ,12}(t),      λ(t<0) = λ_i, λ(t≥0) = λ_f,
+which in equilibrium is the BCS equation 1 = (λ/ν0) Σ w tanh(E/2T)/(2E).
+
+Self-energies (Eqs. 5, 6), Fermi-surface averaged, hence local (k-independent):
+    Σ^≷(t,s) = K^≷(t−s) τ3 G^≷_loc(t,s) τ3,   G_loc = Σ_ξ w_ξ G_ξ  (w includes the DOS),
+    K^>(τ) = γ_el/(2π ν0) + ∫_0^{ω_D} dΩ α²F(Ω) [(1+n_B(Ω)) e^{−iΩτ} + n_B(Ω) e^{iΩτ}],
+    K^<(τ) = K^>(−τ) = conj K^>(τ),
+    α²F(Ω) = 2 λ_el-ph Ω²/ω_D² θ(ω_D − Ω)   (so that λ_el-ph = ∫ dΩ α²F/Ω).
+The paper's prefactors −i in Eqs. (5, 6) are inconsistent with G = −i⟨T Ψ Ψ†⟩; we fix the
+signs (DESIGN §3) so that the normal state at T = 0 has the textbook
+Im Σ^R(ω) = −π ∫_0^{|ω|} α²F  (phonons) and Σ^R = −i γ_el/2  (Born disorder, γ_el = 1/τ_el).
+Phonons are kept in equilibrium at the initial temperature T (no back action).
+
+Superfluid density (Eqs. 7, 8, Appendix B), per unit mass:
+    n_s(t) = D(t) − P(t),
+    D(t) = Σ_ξ w_ξ m^{-1}_ξ n_ξ(t),  n_ξ = 1 + ρ_11 − ρ_22  (both spins),
+    P(t) = −Σ_ξ w_ξ v²_ξ Tr η_ξ(t),   η_ξ = ∂ρ_ξ/∂ε for h → h + ε τ0 (static Doppler shift),
+so that −j_p/A = P with δh = −v·A τ0.  2D band (ξ = k²/2m − E_F): m^{-1} = 1 (D = n, the
+conserved density: the literal Nambu trace of Eq. 8 loses n to an ordering constant at half
+filling) and ⟨v_x²⟩ = (ξ + E_F) θ(ξ_c − ξ) (velocity vertex cut off as in Appendix B, Heaviside at
+ξ_c, default the band top).  1D band ξ = −J cos k: m^{-1} = ∂²ξ/∂k² = −ξ, v² = J² − ξ².
+A normal state has n_s = 0 (checked in the tests).
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from floquetsym.params import require, require_finite, require_int
+from floquetsym.result import ConvergenceWarning
+
+__all__ = ["KBParams", "Band", "make_band", "debye_a2f", "bath_kernel", "bcs_gap",
+           "expm_bdg", "thermal_state"]
+
+_BANDS = ("flat2d", "tb1d")
+_MODES = ("gkba", "full")
+
+
+@dataclass(frozen=True, kw_only=True)
+class KBParams:
+    """Parameters of one quench run (units E_F = 1 for ``flat2d``, J = 1 for ``tb1d``).
+
+    lam_i, lam_f : BCS coupling before/after the quench at t = 0 (dimensionless λν0 for
+        ``flat2d``; on-site U/J for ``tb1d``).
+    lam_ph, omega_d : electron–phonon λ_el-ph and Debye energy of α²F ∝ Ω² θ(ω_D − Ω).
+    gamma_el : elastic (Born) scattering rate 1/τ_el.
+    temperature : initial temperature = phonon-bath temperature (> 0).
+    dt, t_max : time step and final time; the run starts at t = −t_prep from the uncorrelated
+        mean-field thermal state and switches the self-energies on smoothly over t_ramp
+        (adiabatic switching), so the state at t = 0⁻ is the correlated equilibrium.
+    n_xi, xi_stretch : ξ grid (midpoints of a sinh-stretched grid, denser near ξ = 0).
+    vertex_cutoff : ξ_c of the Heaviside cut-off of the velocity vertex (Appendix B).
+    mode : ``"gkba"`` (time-local propagators, O(N_t² N_ξ)) or ``"full"`` (two-time KB).
+    """
+
+    band: str = "flat2d"
+    lam_i: float = 0.25
+    lam_f: float = 0.45
+    lam_ph: float = 0.0
+    omega_d: float = 0.16
+    gamma_el: float = 0.0
+    temperature: float = 0.005
+    dt: float = 0.1
+    t_max: float = 50.0
+    t_prep: float = 40.0
+    t_ramp: float = 20.0
+    n_xi: int = 200
+    xi_stretch: float = 1.5
+    vertex_cutoff: float = 1.0
+    mode: str = "gkba"
+    hopping: float = 1.0
+
+    def __post_init__(self):
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name in ("band", "mode"):
+                continue
+            if f.name == "n_xi":
+                object.__setattr__(self, f.name, require_int("n_xi", v, 4, 20000))
+                continue
+            object.__setattr__(self, f.name, require_finite(f.name, v))
+        require(self.band in _BANDS, "band", self.band, f"in {_BANDS}")
+        require(self.mode in _MODES, "mode", self.mode, f"in {_MODES}")
+        require(self.lam_i >= 0, "lam_i", self.lam_i, ">= 0")
+        require(self.lam_f >= 0, "lam_f", self.lam_f, ">= 0")
+        require(self.lam_ph >= 0, "lam_ph", self.lam_ph, ">= 0 (λ_el-ph)")
+        require(self.omega_d > 0, "omega_d", self.omega_d, "> 0 (Debye energy)")
+        require(self.gamma_el >= 0, "gamma_el", self.gamma_el, ">= 0 (1/τ_el)")
+        require(self.temperature > 0, "temperature", self.temperature,
+                "> 0 (phonon bath temperature; use e.g. 1e-3 for T → 0)")
+        require(self.dt > 0, "dt", self.dt, "> 0")
+        require(self.t_max >= 0, "t_max", self.t_max, ">= 0")
+        require(self.t_prep >= 0, "t_prep", self.t_prep, ">= 0")
+        require(0 <= self.t_ramp <= self.t_prep, "t_ramp", self.t_ramp, f"in [0, t_prep={self.t_prep}]")
+        require(self.xi_stretch >= 0, "xi_stretch", self.xi_stretch, ">= 0")
+        require(self.hopping > 0, "hopping", self.hopping, "> 0")
+        e_max = self.hopping if self.band == "tb1d" else 1.0
+        require(-e_max < self.vertex_cutoff <= e_max, "vertex_cutoff", self.vertex_cutoff,
+                f"in (-{e_max}, {e_max}]")
+        # the fastest phase per step is (2 E_max + ω_D) dt: beyond ~1 rad the quadratures are garbage
+        w_max = 2.0 * math.hypot(e_max, 1.0) + self.omega_d
+        require(w_max * self.dt <= 1.0, "dt", self.dt,
+                f"<= {1.0 / w_max:.3g} (fastest frequency 2E_max + ω_D = {w_max:.3g})")
+        if w_max * self.dt > 0.35:
+            warnings.warn(f"dt={self.dt} is coarse for the fastest frequency {w_max:.3g}: "
+                          "expect errors of a few per cent; check convergence in dt",
+                          ConvergenceWarning, stacklevel=2)
+
+    @property
+    def n_prep(self) -> int:
+        return int(round(self.t_prep / self.dt))
+
+    @property
+    def n_steps(self) -> int:
+        return self.n_prep + int(round(self.t_max / self.dt))
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Band:
+    """ξ nodes with weights w (Σ w = ∫ν dξ), DOS at the Fermi level ν0, vertices v² and m^{-1}."""
+
+    xi: np.ndarray
+    w: np.ndarray
+    nu0: float
+    v2: np.ndarray
+    m_inv: np.ndarray
+    pair_norm: float          # Δ = −(λ·pair_norm) Σ w ρ_12
+
+    @property
+    def n(self) -> int:
+        return self.xi.size
+
+
+def make_band(p: KBParams) -> Band:
+    """Discretise the band of ``p`` (midpoint rule; 2D flat DOS or 1D tight binding)."""
+    n = p.n_xi
+    x = (np.arange(n) + 0.5) / n * 2.0 - 1.0          # midpoints of [-1, 1]
+    if p.band == "flat2d":
+        a = p.xi_stretch
+        if a > 0:
+            xi = np.sinh(a * x) / math.sinh(a)
+            w = (2.0 / n) * a * np.cosh(a * x) / math.sinh(a)
+        else:
+            xi, w = x.copy(), np.full(n, 2.0 / n)
+        v2 = (xi + 1.0) * (xi <= p.vertex_cutoff)
+        return Band(xi, w, 1.0, v2, np.ones(n), 1.0)
+    J = p.hopping
+    k = (np.arange(n) + 0.5) * math.pi / n             # k in (0, π); ±k equivalent
+    xi = -J * np.cos(k)
+    w = np.full(n, 1.0 / n)                            # per site and spin, Σ w = 1
+    v2 = (J * np.sin(k)) ** 2 * (xi <= p.vertex_cutoff)
+    return Band(xi, w, 1.0 / (math.pi * J), v2, -xi, 1.0)
+
+
+def debye_a2f(omega, lam_ph: float, omega_d: float):
+    """Debye Eliashberg function α²F(Ω) = 2 λ Ω²/ω_D² θ(ω_D − Ω), ∫ α²F/Ω dΩ = λ."""
+    omega = np.asarray(omega, dtype=float)
+    return np.where((omega >= 0) & (omega <= omega_d), 2.0 * lam_ph * omega ** 2 / omega_d ** 2, 0.0)
+
+
+def bath_kernel(p: KBParams, taus, band: Band | None = None):
+    """K^>(τ) of the module docstring on the lags ``taus``; returns (K, error estimate).
+
+    Gauss–Legendre in Ω with enough nodes for the largest phase ω_D τ_max; the error estimate
+    is the difference to a rule with half as many nodes.
+    """
+    taus = np.asarray(taus, dtype=float)
+    band = band or make_band(p)
+    c_dis = p.gamma_el / (2.0 * math.pi * band.nu0)
+    if p.lam_ph == 0:
+        return np.full(taus.shape, c_dis, dtype=complex), 0.0
+
+    def quad(m):
+        x, wq = np.polynomial.legendre.leggauss(m)
+        om = 0.5 * p.omega_d * (x + 1.0)
+        wq = 0.5 * p.omega_d * wq * debye_a2f(om, p.lam_ph, p.omega_d)
+        nb = 1.0 / np.expm1(np.minimum(om / p.temperature, 700.0))
+        ph = np.exp(-1j * np.outer(taus, om))
+        return ph @ (wq * (1.0 + nb)) + ph.conj() @ (wq * nb)
+
+    m = int(64 + 2 * p.omega_d * (np.abs(taus).max(initial=0.0)))
+    k_hi, k_lo = quad(m), quad(max(m // 2, 32))
+    return c_dis + k_hi, float(np.abs(k_hi - k_lo).max())
+
+
+def bcs_gap(lam: float, band: Band, temperature: float) -> float:
+    """Mean-field gap on the discrete band: 1 = λ·pair_norm Σ w tanh(E/2T)/(2E); 0 if none."""
+    if lam == 0:
+        return 0.0
+    from scipy.optimize import brentq
+    g = lam * band.pair_norm
+
+    def f(d):
+        e = np.sqrt(band.xi ** 2 + d * d)
+        return g * np.sum(band.w * np.tanh(e / (2 * temperature)) / (2 * e)) - 1.0
+
+    hi = 10.0 * (1.0 + g)
+    if f(1e-12) <= 0:
+        return 0.0
+    return float(brentq(f, 1e-12, hi, xtol=1e-15, rtol=1e-14))
+
+
+def expm_bdg(xi, delta, dt):
+    """exp(−i h dt) for h = ξτ3 + ReΔ τ1 − ImΔ τ2, closed form, shape (n, 2, 2)."""
+    xi = np.asarray(xi, dtype=float)
+    e = np.sqrt(xi ** 2 + abs(delta) ** 2)
+    c, s = np.cos(e * dt), np.where(e > 0, np.sin(e * dt) / np.where(e > 0, e, 1.0), dt)
+    out = np.empty(xi.shape + (2, 2), dtype=complex)
+    out[..., 0, 0] = c - 1j * s * xi
+    out[..., 1, 1] = c + 1j * s * xi
+    out[..., 0, 1] = -1j * s * delta
+    out[..., 1, 0] = -1j * s * np.conj(delta)
+    return out
+
+
+def thermal_state(xi, delta, temperature):
+    """Uncorrelated thermal ρ = f(h) and η = f'(h) (= ∂ρ/∂ε for h → h + ετ0), shape (n, 2, 2)."""
+    xi = np.asarray(xi, dtype=float)
+    e = np.sqrt(xi ** 2 + abs(delta) ** 2)
+    safe = np.where(e > 0, e, 1.0)
+    th_e = np.where(e > 0, np.tanh(e / (2 * temperature)) / safe, 0.5 / temperature)
+    rho = np.empty(xi.shape + (2, 2), dtype=complex)
+    rho[..., 0, 0] = 0.5 * (1 - th_e * xi)
+    rho[..., 1, 1] = 0.5 * (1 + th_e * xi)
+    rho[..., 0, 1] = -0.5 * th_e * delta
+    rho[..., 1, 0] = -0.5 * th_e * np.conj(delta)
+    fp = -0.25 / temperature / np.cosh(np.minimum(e / (2 * temperature), 350.0)) ** 2
+    eta = np.zeros_like(rho)
+    eta[..., 0, 0] = fp
+    eta[..., 1, 1] = fp
+    return rho, eta

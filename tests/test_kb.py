@@ -1,0 +1,175 @@
+"""Tests of the Kadanoff–Baym / GKBA quench (numerics.kadanoff_baym, paper Eqs. 4–8)."""
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+from floquetsym.result import ConvergenceWarning
+from numerics.kadanoff_baym import KBParams, run
+from numerics.kb_model import bath_kernel, bcs_gap, debye_a2f, make_band, thermal_state
+
+SMALL = dict(n_xi=60, t_prep=4.0, t_ramp=0.0, dt=0.05, temperature=0.005)
+
+
+def _pseudospin_reference(p: KBParams, times):
+    """Independent mean-field quench: adaptive RK on the Anderson pseudospins s_ξ.
+
+    ρ = (n + s·τ)/2 with s = (2 Re ρ12, −2 Im ρ12, ρ11 − ρ22); h = ξτ3 + ReΔ τ1 − ImΔ τ2
+    ⇒ ds/dt = B × s, B = 2(Re Δ, −Im Δ, ξ).
+    """
+    b = make_band(p)
+    d0 = bcs_gap(p.lam_i, b, p.temperature)
+    rho, _ = thermal_state(b.xi, d0, p.temperature)
+    s0 = np.concatenate([2 * rho[:, 0, 1].real, -2 * rho[:, 0, 1].imag,
+                         (rho[:, 0, 0] - rho[:, 1, 1]).real])
+    n = b.n
+
+    def gap(s, t):
+        lam = p.lam_i if t < 0 else p.lam_f
+        rho12 = 0.5 * (s[:n] - 1j * s[n:2 * n])
+        return -lam * b.pair_norm * np.sum(b.w * rho12)
+
+    def rhs(t, s):
+        d = gap(s, t)
+        bx, by, bz = 2 * d.real, -2 * d.imag, 2 * b.xi
+        sx, sy, sz = s[:n], s[n:2 * n], s[2 * n:]
+        return np.concatenate([by * sz - bz * sy, bz * sx - bx * sz, bx * sy - by * sx])
+
+    t_after = times[times >= 0]
+    sol = solve_ivp(rhs, (0.0, t_after[-1]), s0, t_eval=t_after, rtol=1e-10, atol=1e-12,
+                    method="DOP853")
+    return np.array([gap(sol.y[:, i], 1.0) for i in range(sol.y.shape[1])])
+
+
+def test_pseudospin_reference_is_a_bdg_precession():
+    # the reference's equation of motion: dρ/dt = −i[h, ρ] ⇔ ds/dt = B × s; check one ξ by hand
+    xi, d = 0.3, 0.2 + 0.1j
+    rho = np.array([[0.3, 0.1 - 0.2j], [0.1 + 0.2j, 0.6]])
+    h = np.array([[xi, d], [np.conj(d), -xi]])
+    drho = -1j * (h @ rho - rho @ h)
+    s = np.array([2 * rho[0, 1].real, -2 * rho[0, 1].imag, (rho[0, 0] - rho[1, 1]).real])
+    B = np.array([2 * d.real, -2 * d.imag, 2 * xi])
+    ds = np.cross(B, s)
+    assert ds == pytest.approx([2 * drho[0, 1].real, -2 * drho[0, 1].imag,
+                                (drho[0, 0] - drho[1, 1]).real], abs=1e-14)
+
+
+@pytest.fixture(scope="module")
+def clean_runs():
+    p = KBParams(lam_i=0.3, lam_f=0.5, t_max=15.0, **SMALL)
+    return p, run(p), run(p, dt=0.025)
+
+
+def test_clean_quench_delta_matches_pseudospin(clean_runs):
+    p, r, r2 = clean_runs
+    ref = _pseudospin_reference(p, r.times)
+    err = np.abs(r.delta[r.after_quench()] - ref).max()
+    err2 = np.abs(r2.delta[r2.after_quench()][::2] - ref).max()
+    # second order: halving dt divides the error by ~4; the error itself is ≪ Δ
+    assert err < 1e-3 * abs(ref).max()
+    assert 3.0 < err / err2 < 5.0
+    # and the quench does something: Δ(t) oscillates about a value between Δ_i and Δ_f
+    assert np.ptp(ref) > 0.1 * abs(ref).max()
+
+
+def test_clean_ns_constant_and_number_conserved(clean_runs):
+    # paper after Eq. (8): without scattering the paramagnetic term commutes → n_s(t) const
+    _, r, _ = clean_runs
+    assert np.ptp(r.ns_para) < 1e-12
+    assert np.ptp(r.density) < 1e-12
+    assert np.ptp(r.ns) < 1e-12
+    # T ≪ Δ: no thermal quasiparticles, n_s equals the density (clean superfluid)
+    assert r.ns[0] == pytest.approx(r.density[0], rel=1e-3)
+
+
+def test_clean_initial_state_solves_gap_equation(clean_runs):
+    p, r, _ = clean_runs
+    b = make_band(p)
+    d = r.delta[r.at(-1.0)].real
+    e = np.sqrt(b.xi ** 2 + d * d)
+    assert p.lam_i * np.sum(b.w * np.tanh(e / (2 * p.temperature)) / (2 * e)) == \
+        pytest.approx(1.0, abs=1e-10)
+    # flat band, T → 0: Δ = E_F / sinh(1/λ) up to the midpoint-rule error
+    assert d == pytest.approx(1 / math.sinh(1 / p.lam_i), rel=2e-3)
+    assert np.ptp(r.delta[r.times < 0]) < 1e-12          # stationary before the quench
+
+
+def test_debye_kernel_closed_form():
+    lam, wd = 0.3, 0.2
+    om = np.linspace(0, wd, 200001)
+    a2f = debye_a2f(om, lam, wd)
+    assert np.trapezoid(a2f[1:] / om[1:], om[1:]) == pytest.approx(lam, rel=1e-4)
+    p = KBParams(lam_ph=lam, omega_d=wd, temperature=1e-4, gamma_el=0.1)
+    taus = np.linspace(0, 300, 301)
+    k, err = bath_kernel(p, taus)
+    # T → 0: K^>(τ) = 1/(2π τ_el ν0) + (2λ/ω_D²) ∫_0^ω_D Ω² e^{−iΩτ} dΩ (antiderivative)
+    x = -1j * taus[1:]
+    F = lambda w: np.exp(x * w) * (w ** 2 / x - 2 * w / x ** 2 + 2 / x ** 3)
+    exact = 0.1 / (2 * np.pi) + 2 * lam / wd ** 2 * (F(wd) - F(0.0))
+    assert np.abs(k[1:] - exact).max() < 1e-10
+    assert k[0].real == pytest.approx(0.1 / (2 * np.pi) + 2 * lam * wd / 3, rel=1e-8)  # ∫α²F (+4T³ terms)
+    assert err < 1e-8
+
+
+def test_bath_kernel_detailed_balance():
+    # K^>(ω) = e^{ω/T} K^<(ω): the phonon bath is thermal at T (KMS), checked through the
+    # kernel's Fourier transform against the definition at finite T.
+    p = KBParams(lam_ph=0.2, omega_d=0.3, temperature=0.05)
+    dtau = 0.05
+    taus = np.arange(-4000, 4001) * dtau
+    k, _ = bath_kernel(p, np.abs(taus))
+    k = np.where(taus >= 0, k, np.conj(k))                  # K^>(−τ) = conj K^>(τ)
+    win = np.exp(-(taus / 120.0) ** 2)
+    for w in (0.1, 0.2):
+        kg = np.sum(np.exp(1j * w * taus) * k * win) * dtau
+        kl = np.sum(np.exp(-1j * w * taus) * k * win) * dtau   # K^<(ω) = K^>(−ω)
+        assert (kg / kl).real == pytest.approx(math.exp(w / p.temperature), rel=0.05)
+        nb = 1 / math.expm1(w / p.temperature)
+        assert kg.real == pytest.approx(2 * math.pi * debye_a2f(w, 0.2, 0.3) * (1 + nb), rel=0.05)
+
+
+def test_phonon_sign_depletes_the_fermi_sea_and_conserves_number():
+    # Eq. (5) with the textbook sign (Im Σ^R < 0): dressing by virtual phonons moves weight
+    # from below to above the Fermi level, 0 < n_ξ < 1.  The opposite sign (anti-damping)
+    # would push occupations below the Fermi level above 1 (Pauli violation).
+    p = KBParams(lam_i=0.0, lam_f=0.0, lam_ph=0.2, omega_d=0.16, t_max=0.0, t_prep=30.0,
+                 t_ramp=15.0, n_xi=60, dt=0.1, temperature=0.002)
+    r = run(p)
+    xi, n_up = r.meta["xi"], r.meta["rho_final"][:, 0, 0].real
+    below = (xi < -0.02) & (xi > -0.1)
+    above = (xi > 0.02) & (xi < 0.1)
+    assert np.all(n_up[below] < 1 - 1e-3) and np.all(n_up[below] <= 1)
+    assert np.all(n_up[above] > 1e-3) and np.all(n_up[above] >= 0)
+    assert r.meta["number_drift"] < 1e-12
+
+
+def test_normal_state_has_no_superfluid_density():
+    # DESIGN §3: a normal state has n_s = 0 (diamagnetic = paramagnetic = n/m)
+    p = KBParams(lam_i=0.0, lam_f=0.0, lam_ph=0.1, omega_d=0.16, gamma_el=0.05,
+                 t_max=0.0, t_prep=20.0, t_ramp=10.0, n_xi=200, dt=0.1, temperature=0.02)
+    r = run(p)
+    assert np.abs(r.ns).max() < 1e-3 * r.density[0]
+    assert np.abs(r.delta).max() == 0.0
+
+
+@pytest.mark.parametrize("kw, name", [
+    (dict(omega_d=0.0), "omega_d"), (dict(omega_d=-0.1), "omega_d"),
+    (dict(lam_ph=-0.1), "lam_ph"), (dict(gamma_el=-1.0), "gamma_el"),
+    (dict(dt=0.5), "dt"), (dict(temperature=0.0), "temperature"),
+    (dict(n_xi=2), "n_xi"), (dict(band="3d"), "band"), (dict(t_ramp=50.0), "t_ramp"),
+    (dict(lam_f=float("nan")), "lam_f"),
+])
+def test_bad_input_raises(kw, name):
+    with pytest.raises(ValueError, match=name):
+        KBParams(**kw)
+
+
+def test_coarse_grids_warn_or_refuse():
+    with pytest.warns(ConvergenceWarning, match="dt"):
+        KBParams(dt=0.15)
+    with pytest.warns(ConvergenceWarning, match="ξ grid too coarse"):
+        run(KBParams(n_xi=16, t_max=200.0, t_prep=0.0, t_ramp=0.0, dt=0.1, lam_i=0.4,
+                     lam_f=0.4))
+    with pytest.raises(ValueError, match="t_max"):
+        run(KBParams(n_xi=400, t_max=2000.0, lam_ph=0.1), max_bytes=1e8)
