@@ -279,3 +279,29 @@ def test_mode_a_thermal_excess_matches_d1_with_population_factor():
     assert n - n0 == pytest.approx(ref, rel=1e-3)
     assert ref < 0.25 * pair_excitations(DriveParams(theta=theta, gamma=gamma), xi_cutoff=20.0,
                                          counter_rotating=True).value   # Pauli-blocked
+
+
+def test_checkpoint_resume_is_bit_identical(tmp_path):
+    grid = xi_grid(10.0, 200)
+    lam = coupling_for_gap(grid, 1.0)
+    times = np.linspace(0.0, 40.0, 81)
+
+    def make(fail_after=None):
+        def lam1(t):
+            if fail_after is not None and t > fail_after:
+                raise KeyboardInterrupt("simulated kill")
+            return 0.05 * math.sin(1.3 * t)
+        return ClosedBCS(grid, coupling=lam, dt=0.05, lambda1=lam1)
+
+    ref = make().run(times)
+    ck = tmp_path / "run.npz"
+    with pytest.raises(KeyboardInterrupt):
+        make(fail_after=25.0).run(times, checkpoint=ck, checkpoint_every=10)
+    resumed = make().run(times, checkpoint=ck, checkpoint_every=10)
+    assert resumed.meta["resumed_at"] == 50
+    assert np.array_equal(resumed.delta, ref.delta)
+    assert np.array_equal(resumed.energy, ref.energy)
+    assert np.array_equal(resumed.final_state, ref.final_state)
+    other = ClosedBCS(grid, coupling=lam * 1.01, dt=0.05)
+    with pytest.raises(ValueError, match="checkpoint"):
+        other.run(times, checkpoint=ck)
