@@ -1,0 +1,364 @@
+r"""The Floquet–Keldysh–Usadel hierarchy, paper Eq. (A1), solved order by order in θ.
+
+Equation (DESIGN.md §3, conventions.py): :math:`[\check\Lambda, \check g] = 0`,
+:math:`\check g\circ\check g = 1` with :math:`\check\Lambda = \check\Lambda_0 + \theta\check\Lambda_1`,
+:math:`\check\Lambda_1 = -i\tau_1/2` on the :math:`\pm\omega_0` off-diagonals (R and A only).
+Write :math:`\check g = \sum_k \theta^k \check g^{(k)}` and
+:math:`g^{(k)}_m(\omega) \equiv g^{(k)}_{\omega+m\omega_0,\,\omega}` (the coefficient of θ^k).
+Floquet products and the drive act as
+
+.. math::
+    (\Lambda_1 g)_m(\omega) = -\tfrac{i}{2}\tau_1[g_{m-1}(\omega) + g_{m+1}(\omega)],\quad
+    (g\Lambda_1)_m(\omega) = [g_{m-1}(\omega+\omega_0) + g_{m+1}(\omega-\omega_0)](-\tfrac{i}{2}\tau_1),
+
+    (X\circ Y)_m(\omega) = \textstyle\sum_{m'} X_{m-m'}(\omega+m'\omega_0)\,Y_{m'}(\omega).
+
+Order k, shift m, with labels 1 = ω+mω0 and 2 = ω, solves
+:math:`\check\Lambda_{0,1}X - X\check\Lambda_{0,2} = Y`,
+:math:`\check g_1 X + X\check g_2 = Z`,
+:math:`Y = -[(\Lambda_1 g^{(k-1)})_m - (g^{(k-1)}\Lambda_1)_m]`,
+:math:`Z = -\sum_{j=1}^{k-1}(g^{(j)}\circ g^{(k-j)})_m`:
+
+.. math::
+    X^R = g^R_1\frac{Y^R + s^R_2 Z^R}{s^R_1 + s^R_2},\quad X^A \text{ likewise with } s^A,\quad
+    X^K = g^R_1\frac{Y' + s^A_2 Z'}{s^R_1 + s^A_2},
+
+    Y' = Y^K - \Lambda^K_1 X^A + X^R\Lambda^K_2,\quad Z' = Z^K - g^K_1 X^A - X^R g^K_2,
+
+which uses only :math:`(g^R)^2 = 1` and :math:`g = \Lambda/s` (derivation: insert
+:math:`X g_2 = Z - g_1 X` into :math:`s_1 g_1 X - s_2 X g_2 = Y`).  Parity: :math:`g^{(k)}_m = 0`
+unless :math:`|m| \le k` and :math:`m \equiv k \pmod 2` — returned as the :data:`ZERO` marker.
+
+Blocks are expressions in ω, ω0, γ, Δ and the per-shift symbols ``sR_n``, ``sA_n``, ``h_n``
+of :mod:`floquetsym.keldysh` (zeroth-order values at ω + nω0).  Orders 1–2 are simplified
+(numerators reduced with :math:`s_n^2 = z_n^2 - \Delta^2`, then factored); orders ≥ 3 are
+kept as they come (already rational, merely bigger), which keeps their generation to seconds.
+
+>>> h = hierarchy(order=2)
+>>> h[1, 0]
+ZERO
+"""
+from __future__ import annotations
+
+import functools
+
+import sympy as sp
+
+from . import _sparse as _sp
+from . import keldysh as kd
+from .keldysh import ZERO, Block
+from .params import require_int
+
+__all__ = ["hierarchy", "Hierarchy", "ZERO", "Block", "shifts_of"]
+
+
+def shifts_of(k: int) -> tuple[int, ...]:
+    """Non-vanishing Floquet shifts m of order k: |m| ≤ k, m ≡ k (mod 2)."""
+    return tuple(range(-k, k + 1, 2))
+
+
+def _nonzero(k: int, m: int) -> bool:
+    return k >= 0 and abs(m) <= k and (m - k) % 2 == 0
+
+
+# ---- the recursion, in sparse-polynomial form (floquetsym._sparse) -------------------------
+# A polynomial block is a tuple (R, A, K) of 2x2 nested lists of P.
+
+def _mm(X, Y):
+    return [[X[i][0] * Y[0][j] + X[i][1] * Y[1][j] for j in range(2)] for i in range(2)]
+
+
+def _madd(X, Y, c=1):
+    return [[X[i][j] + Y[i][j] * c for j in range(2)] for i in range(2)]
+
+
+def _mscale(X, c):
+    return [[X[i][j] * c for j in range(2)] for i in range(2)]
+
+
+def _mshift(X, mp):
+    return [[X[i][j].shift(mp) for j in range(2)] for i in range(2)]
+
+
+_Z = [[_sp.P(), _sp.P()], [_sp.P(), _sp.P()]]
+
+
+def _kprod(X, Y):
+    """Keldysh product of polynomial blocks (conventions.py)."""
+    return (_mm(X[0], Y[0]), _mm(X[1], Y[1]), _madd(_mm(X[0], Y[2]), _mm(X[2], Y[1])))
+
+
+def _kadd(X, Y, c=1):
+    return tuple(_madd(x, y, c) for x, y in zip(X, Y))
+
+
+def _kshift(X, mp):
+    return tuple(_mshift(x, mp) for x in X)
+
+
+def _g_matrix(kind: str, n: int):
+    G, F = _sp.var("G" + kind, n), _sp.var("F" + kind, n)
+    return [[G, F * -1j], [F * -1j, -G]]
+
+
+@functools.lru_cache(maxsize=None)
+def _g0p(n: int):
+    gr, ga = _g_matrix("R", n), _g_matrix("A", n)
+    h = _sp.var("h", n)
+    return (gr, ga, _mscale(_madd(gr, ga, -1), h))
+
+
+@functools.lru_cache(maxsize=None)
+def _lam0p(n: int):
+    """Λ̌0(ω+nω0) = s·g (R, A) and Λ^K = Λ^R h − h Λ^A = 2iγ h τ3 (DESIGN §3)."""
+    gr, ga, _ = _g0p(n)
+    lr, la = _mscale(gr, _sp.var("sR", n)), _mscale(ga, _sp.var("sA", n))
+    return (lr, la, _mscale(_madd(lr, la, -1), _sp.var("h", n)))
+
+
+_DRIVE = [[_sp.P(), _sp.P.const(-0.5j)], [_sp.P.const(-0.5j), _sp.P()]]
+_DRIVEP = (_DRIVE, _DRIVE, _Z)
+
+
+@functools.lru_cache(maxsize=None)
+def _pblock(k: int, m: int):
+    """Memoised g^(k)_m as a polynomial block, or None when it vanishes by parity."""
+    if not _nonzero(k, m):
+        return None
+    if k == 0:
+        return _g0p(0)
+    Y = _drive_terms(k, m)
+    Y = _kscale(Y, -1) if Y is not None else (_Z, _Z, _Z)
+    Z = (_Z, _Z, _Z)
+    for j in range(1, k):
+        Z = _kadd(Z, _floquet_product_p(j, k - j, m), -1)
+    return _solve(m, Y, Z)
+
+
+def _kscale(X, c):
+    return tuple(_mscale(x, c) for x in X)
+
+
+def _drive_terms(k: int, m: int):
+    """(Λ̌1 g^(k−1))_m − (g^(k−1) Λ̌1)_m, or None if both vanish."""
+    out = None
+    lo_m1, lo_p1 = _pblock(k - 1, m - 1), _pblock(k - 1, m + 1)
+    for lo, sh in ((lo_m1, 1), (lo_p1, -1)):
+        if lo is None:
+            continue
+        term = _kadd(_kprod(_DRIVEP, lo), _kprod(_kshift(lo, sh), _DRIVEP), -1)
+        out = term if out is None else _kadd(out, term)
+    return out
+
+
+def _floquet_product_p(j: int, i: int, m: int):
+    """(g^(j) ∘ g^(i))_m = Σ_{m'} g^(j)_{m−m'}(ω + m'ω0) g^(i)_{m'}(ω)."""
+    out = (_Z, _Z, _Z)
+    for mp in shifts_of(i):
+        x = _pblock(j, m - mp)
+        if x is not None:
+            out = _kadd(out, _kprod(_kshift(x, mp), _pblock(i, mp)))
+    return out
+
+
+def _solve(m: int, Y, Z):
+    """Solve Λ̌0(ω+mω0) X − X Λ̌0(ω) = Y, ǧ0(ω+mω0) X + X ǧ0(ω) = Z (module docstring)."""
+    g1, g2 = _g0p(m), _g0p(0)
+    l1, l2 = _lam0p(m), _lam0p(0)
+    sR2, sA2 = _sp.var("sR", 0), _sp.var("sA", 0)
+    XR = _mscale(_mm(g1[0], _madd(Y[0], _mscale(Z[0], sR2))), _sp.den("R", m, "R", 0))
+    XA = _mscale(_mm(g1[1], _madd(Y[1], _mscale(Z[1], sA2))), _sp.den("A", m, "A", 0))
+    Yp = _madd(_madd(Y[2], _mm(l1[2], XA), -1), _mm(XR, l2[2]))
+    Zp = _madd(_madd(Z[2], _mm(g1[2], XA), -1), _mm(XR, g2[2]), -1)
+    XK = _mscale(_mm(g1[0], _madd(Yp, _mscale(Zp, sA2))), _sp.den("R", m, "A", 0))
+    return (XR, XA, XK)
+
+
+def _to_block(pb, reduce: bool = False) -> Block:
+    def conv(M):
+        return sp.ImmutableMatrix(2, 2, [(M[i][j].clear_denominators() if reduce else M[i][j])
+                                         .to_sympy(kd.sym) for i in range(2) for j in range(2)])
+    return Block(conv(pb[0]), conv(pb[1]), conv(pb[2]))
+
+
+@functools.lru_cache(maxsize=None)
+def _block(k: int, m: int):
+    """Memoised SymPy form of g^(k)_m (shared by every :class:`Hierarchy`), or ZERO."""
+    pb = _pblock(k, m)
+    return ZERO if pb is None else _to_block(pb)
+
+
+def _random_values(variables, rng, npoints: int):
+    """Physical zeroth-order values at random *complex* parameters, for identity checks.
+
+    ω, ω0, γ, Δ are drawn as complex numbers; s_n = √(z_n² − Δ²) on a random branch,
+    G = z/s, F = Δ/s, h random complex.  Every identity of the hierarchy is algebraic in
+    these values, so it must hold at such points too."""
+    import numpy as np
+
+    c = lambda: rng.normal(size=npoints) + 1j * rng.normal(size=npoints)  # noqa: E731
+    w, w0, g, D = c(), c(), c(), c()
+    vals, roots = {}, {}
+    for v in variables:
+        if v[0] == "D":
+            for kk, n in (v[1], v[2]):
+                variables = variables | {("s" + kk, n)}
+    for v in sorted(variables, key=str):
+        if v[0] == "D":
+            continue
+        kind, n = v
+        if kind == "h":
+            vals[v] = c()
+            continue
+        side = kind[-1]
+        if (side, n) not in roots:
+            z = w + n * w0 + (1j if side == "R" else -1j) * g
+            s = np.sqrt(z * z - D * D) * rng.choice([-1.0, 1.0], size=npoints)
+            roots[side, n] = (z, s)
+        z, s = roots[side, n]
+        vals[v] = {"s": s, "G": z / s, "F": D / s}[kind[0]]
+    return vals
+
+
+class Hierarchy:
+    """Lazy, memoised view of the blocks :math:`g^{(k)}_{\\omega+m\\omega_0,\\omega}`, k ≤ order.
+
+    ``h[k, m]`` is a :class:`~floquetsym.keldysh.Block` (``.R``, ``.A``, ``.K``: 2x2 SymPy
+    matrices, coefficient of θ^k) or :data:`ZERO`.  Blocks are built on first access and
+    cached for the whole process (across :func:`hierarchy` calls).
+    """
+
+    def __init__(self, order: int):
+        self.order = require_int("order", order, lo=0)
+
+    def _check(self, k, m):
+        k = require_int("k", k, lo=0, hi=self.order)
+        m = require_int("m", m)
+        return k, m
+
+    def __getitem__(self, km):
+        k, m = self._check(*km)
+        return _block(k, m)
+
+    def shifts(self, k: int) -> tuple[int, ...]:
+        """Floquet shifts m with a non-vanishing block at order k."""
+        return shifts_of(self._check(k, 0)[0])
+
+    def blocks(self):
+        """Iterate ``(k, m, block)`` over all non-vanishing blocks, k = 0..order."""
+        for k in range(self.order + 1):
+            for m in shifts_of(k):
+                yield k, m, self[k, m]
+
+    def block(self, k: int, m: int, comp: str):
+        """One Keldysh component ``comp`` ∈ {"R", "A", "K"} of g^(k)_m (ZERO by parity)."""
+        b = self[k, m]
+        if comp not in ("R", "A", "K"):
+            raise ValueError(f"comp={comp!r} is not allowed: need comp in 'R', 'A', 'K'")
+        return b if b is ZERO else getattr(b, comp)
+
+    def anomalous(self, k: int, m: int):
+        r"""Non-equilibrium part of the Keldysh block,
+        :math:`g^K - (g^R h(\omega+m\omega_0) - h(\omega) g^A)` at order k (ZERO by parity).
+
+        It vanishes at k = 0; at k ≥ 1 it carries the driven distribution (the 1/γ terms).
+        """
+        k, m = self._check(k, m)
+        pb = _pblock(k, m)
+        if pb is None:
+            return ZERO
+        h1, h2 = _sp.var("h", m), _sp.var("h", 0)
+        M = _madd(_madd(pb[2], _mscale(pb[0], h1), -1), _mscale(pb[1], h2))
+        return sp.ImmutableMatrix(2, 2, [M[i][j].to_sympy(kd.sym) for i in range(2) for j in range(2)])
+
+    def latex(self, k: int, m: int, comp: str = "K", *, anomalous: bool = False) -> str:
+        """LaTeX of one component; ``s^{R}_{n}`` stands for s^R(ω + nω0) etc."""
+        e = self.anomalous(k, m) if anomalous and comp == "K" else self.block(k, m, comp)
+        if e is ZERO:
+            return "0"
+        return sp.latex(e, symbol_names=kd.latex_names(e))
+
+    def pretty(self, k: int, m: int, comp: str = "K", **kw) -> str:
+        e = self.block(k, m, comp)
+        return "0" if e is ZERO else sp.pretty(e, **kw)
+
+    @staticmethod
+    def shifted(expr, mp: int):
+        """The same expression at ω → ω + mp·ω0 (every x_n → x_{n+mp}), see keldysh.shift."""
+        return kd.shift(expr, require_int("mp", mp))
+
+    def _normalisation_p(self, k, m):
+        out = (_Z, _Z, _Z)
+        for j in range(k + 1):
+            out = _kadd(out, _floquet_product_p(j, k - j, m))
+        if k == 0 and m == 0:
+            one = [[_sp.ONE, _sp.P()], [_sp.P(), _sp.ONE]]
+            out = _kadd(out, (one, one, _Z), -1)
+        return out
+
+    def _commutator_p(self, k, m):
+        out = (_Z, _Z, _Z)
+        g = _pblock(k, m)
+        if g is not None:
+            out = _kadd(_kprod(_lam0p(m), g), _kprod(g, _lam0p(0)), -1)
+        if k >= 1:
+            d = _drive_terms(k, m)
+            if d is not None:
+                out = _kadd(out, d)
+        return out
+
+    def normalisation(self, k: int, m: int) -> Block:
+        """Residual Σ_{j=0}^{k} (g^(j) ∘ g^(k−j))_m − δ_{k0}δ_{m0}·1, with denominators cleared and
+        (g_n)² = 1 applied exactly; a zero Block means the identity holds symbolically."""
+        k, m = self._check(k, m)
+        return _to_block(self._normalisation_p(k, m), reduce=True)
+
+    def commutator(self, k: int, m: int) -> Block:
+        """Residual [Λ̌, ǧ]^(k)_m = Λ̌0(ω+mω0) g^(k)_m − g^(k)_m Λ̌0(ω)
+        + (Λ̌1 g^(k−1))_m − (g^(k−1) Λ̌1)_m, reduced exactly as :meth:`normalisation`."""
+        k, m = self._check(k, m)
+        return _to_block(self._commutator_p(k, m), reduce=True)
+
+    def residual(self, k: int, m: int, which: str = "normalisation", *, rng=None,
+                 npoints: int = 64) -> float:
+        """Largest relative residual of an identity at ``npoints`` random complex points.
+
+        ``which`` ∈ {"normalisation", "commutator"}.  Each entry's residual is divided by the
+        sum of the moduli of the terms that enter it (the scale of the cancellation), so the
+        result is ~1e-15 when the identity holds and O(1) when it does not."""
+        import numpy as np
+
+        k, m = self._check(k, m)
+        if which not in ("normalisation", "commutator"):
+            raise ValueError(f"which={which!r} is not allowed: need 'normalisation' or 'commutator'")
+        res = self._normalisation_p(k, m) if which == "normalisation" else self._commutator_p(k, m)
+        rng = np.random.default_rng(rng)
+        variables = set()
+        for M in res:
+            for row in M:
+                for p in row:
+                    variables |= p.variables()
+        vals = _random_values(frozenset(variables), rng, npoints)
+        worst = 0.0
+        for M in res:
+            for row in M:
+                for p in row:
+                    if not p:
+                        continue
+                    total = np.abs(p.evaluate(vals))
+                    scale = sum(np.abs(_sp.P({mono: c}).evaluate(vals)) for mono, c in p.t.items())
+                    worst = max(worst, float(np.max(total / scale)))
+        return worst
+
+    def __repr__(self):
+        return f"hierarchy(order={self.order})"
+
+
+@functools.lru_cache(maxsize=None)
+def hierarchy(order: int = 2) -> Hierarchy:
+    """The hierarchy up to ``order`` (any integer ≥ 0); blocks are built lazily and memoised.
+
+    >>> hierarchy(order=2)[2, 0].K.shape
+    (2, 2)
+    """
+    return Hierarchy(require_int("order", order, lo=0))
