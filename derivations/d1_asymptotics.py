@@ -25,6 +25,7 @@ def main() -> None:
     print("  " + sp.latex(ps.pair_amplitude("paper")))
     print("\nD1 summand 2|a|^2:")
     print("  " + sp.latex(ps.d1_summand("paper")))
+    ps.d1_integrand(check=True)          # raises unless the derivation gives Eq. (D1) as printed
     print("  (real cosine, rotating-wave half: factor 1/4) " + sp.latex(ps.d1_summand("cos")))
 
     res = ps.d1_asymptotic_series("resonant", 3)

@@ -30,6 +30,11 @@ def test_amplitude_solves_damped_first_order_equation():
     assert sp.simplify(sp.diff(a, ps.t) - (-ps.gamma * a + source)) == 0
 
 
+def test_derived_summand_is_printed_d1():
+    expr = ps.d1_integrand(check=True)             # raises if the derivation disagrees
+    assert sp.simplify(ps.d1_summand("paper") / ps.theta**2 - expr) == 0
+
+
 def test_cos_drive_is_quarter_of_paper_drive():
     assert sp.simplify(ps.d1_summand("cos") / ps.d1_summand("paper")) == sp.Rational(1, 4)
 
