@@ -245,3 +245,6 @@ def test_symbolic_gap_trace_matches_numeric_blocks(k, m, rng):
 @pytest.mark.slow
 def test_symbolic_second_order_gap_trace(rng):
     _symbolic_vs_numeric(2, 0, rng)
+    p = DriveParams(theta=0.01, gamma=0.01)
+    a, b = gap_correction(p), gap_correction(p, backend="symbolic")
+    assert b.value == pytest.approx(a.value, rel=1e-9)
