@@ -27,8 +27,8 @@ anti-screens it; at half filling in a clean ring n_i = ½ and it changes nothing
 changes in the Fig. 3a quench (λ 1.2J → 2J, γ_el = 0.1J, N = 512, 200/J): off → a burst of
 6–18 bond slips at t ≈ 14–60/J, then none (4 seeds; none up to 600/J for a fifth); +1 → 32
 slips in 39–81/J, then none; −1 → slips at a steady rate (≈ 3400 bond slips, winding
-−4 at 200/J): with the attractive sign the half-filled model is close to its SC/CDW
-degeneracy and the quench keeps breaking the phase.
+−4 at 200/J); plausibly because with the attractive sign the half-filled model sits near
+its SC/CDW (η-pairing) degeneracy, so the quench keeps breaking the phase.
 
 Conserved mean-field energy (derived from E[ρ] with H_BdG = δE/δρ)::
 

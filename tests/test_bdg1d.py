@@ -114,23 +114,22 @@ def test_clean_ring_equals_momentum_space_pseudospins(temperature):
     assert np.ptp(np.abs(dk)) > 0.1                                   # the quench does something
 
 
-def test_born_rate_equals_golden_rule_decay_of_a_plane_wave():
-    gamma, n, J = 0.1, 2000, 1.0
+def test_born_rate_equals_decay_of_the_averaged_plane_wave_amplitude():
+    """⟨⟨k|e^{−iHt}|k⟩⟩_disorder ∝ e^{−iεt − γ_el t/2} at the band centre (Im Σ^R = −γ_el/2)."""
+    gamma, n, J = 0.1, 1000, 1.0
     w = b.width_for_rate(gamma, J)
     assert b.born_rate(w, J) == pytest.approx(gamma, rel=1e-14)
-    t = np.linspace(4.0, 24.0, 11)
-    k = np.pi / 2 + 2 * np.pi / n * 0                                  # band centre, ξ = 0
-    surv = np.zeros_like(t)
+    t = np.linspace(2.0, 30.0, 15)
+    amp = np.zeros_like(t, dtype=complex)
     rng = np.random.default_rng(11)
-    for _ in range(8):
+    for _ in range(16):
         u = b.box_disorder(n, w, rng=rng)
-        e, v = eigh_tridiagonal(u, np.full(n - 1, J))                  # open chain, n ≫ v·t
-        for kk in (k, -k):
-            psi = np.exp(1j * kk * np.arange(n)) / np.sqrt(n)
-            c = np.abs(v.T @ psi) ** 2
-            surv += np.abs(np.exp(-1j * np.outer(t, e)) @ c) ** 2
-    rate = -np.polyfit(t, np.log(surv / 16), 1)[0]
-    assert rate == pytest.approx(gamma, rel=0.12)
+        e, v = eigh_tridiagonal(u, np.full(n - 1, J))                  # open chain, n ≫ 2J·t
+        for k in (np.pi / 2, -np.pi / 2):                               # ξ_k = 0
+            c = np.abs(v.T @ (np.exp(1j * k * np.arange(n)) / np.sqrt(n))) ** 2
+            amp += np.exp(-1j * np.outer(t, e)) @ c
+    rate = -2 * np.polyfit(t, np.log(np.abs(amp)), 1)[0]
+    assert rate == pytest.approx(gamma, rel=0.1)                        # sample noise ≈ 5 %
 
 
 # ------------------------------------------------------------------ invariants
