@@ -485,6 +485,8 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
     n_steps = p.n_steps
     if checkpoint_every is not None:
         checkpoint_every = require_int("checkpoint_every", checkpoint_every, lo=1)
+    elif checkpoint is not None:
+        checkpoint_every = 500
     tracker = SlipTracker(p.slip_threshold)
     samples = {k: [] for k in _SAMPLE_KEYS}
     deltas = []
@@ -545,6 +547,8 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
         if callback is not None:
             callback(st)
     bar.close()
+    if checkpoint is not None and st.n_step % checkpoint_every:
+        save()                              # final state: re-running returns at once
     st.flush()
     rows = tracker.arrays()
     if rows.shape[0] and rows[:, 7].max() > 0.9 * np.pi:
@@ -577,7 +581,7 @@ def run(params: BdG1DParams | None = None, *, disorder=None, coupling: Callable 
 
     ``params`` (or keyword overrides of :class:`BdG1DParams`, e.g. ``n_sites=128``).
     ``checkpoint``: path of an ``.npz`` (:mod:`numerics.checkpoint`) written every
-    ``checkpoint_every`` steps; with ``resume=True`` an existing checkpoint of the same
+    ``checkpoint_every`` steps (default 500) and at the end; with ``resume=True`` an existing checkpoint of the same
     parameters and disorder is continued, and the trajectory is bit-identical to an
     uninterrupted run (the checkpoint stores the un-flushed orbitals and the pending half bond
     step, so checkpointing never changes the arithmetic).  A checkpoint of other parameters or

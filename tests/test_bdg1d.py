@@ -208,6 +208,9 @@ def test_checkpoint_resume_is_bit_identical(tmp_path):
     for name in ("times", "delta", "energy", "particle_number", "step_times", "bond_slips",
                  "min_abs", "max_phase_step"):
         assert getattr(res, name).tobytes() == getattr(ref, name).tobytes(), name
+    again = b.run(p, checkpoint=ck)                                    # finished: no steps
+    assert again.meta["resumed_from_step"] == p.n_steps
+    assert again.delta.tobytes() == ref.delta.tobytes()
     with pytest.raises(ValueError, match="checkpoint"):
         b.run(p, seed=4, checkpoint=ck)                                # other disorder: refused
 
