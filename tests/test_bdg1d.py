@@ -361,3 +361,18 @@ def test_stepper_interface_matches_run():
         st.step(1.005)                                  # not on the dt grid
     with pytest.raises(ValueError, match="t="):
         st.step(0.5)                                    # backwards
+
+
+def test_plots_show_the_trajectory():
+    import matplotlib.pyplot as plt
+
+    from numerics.bdg1d_plots import plot_slips, plot_spacetime
+    r = b.run(small(t_max=1.0, sample_every=10))
+    fig, (a1, a2) = plt.subplots(1, 2)
+    assert plot_spacetime(r, ax=a1) is a1
+    img = a1.get_images()[0].get_array()
+    assert np.allclose(img, np.abs(r.delta).T)                         # rows = sites, cols = t
+    assert plot_slips(r, ax=a2) is a2
+    line = a2.get_lines()[0]
+    assert np.array_equal(line.get_ydata(), r.cumulative_slips)
+    plt.close(fig)
