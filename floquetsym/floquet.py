@@ -40,10 +40,16 @@ Superfluid density (DESIGN §3, paper Eq. A2), in units of m·σ_N
     :math:`n_s[k] = \tfrac{i}{8}\int\tfrac{d\omega}{2\pi}\mathrm{Tr}\,P_{\omega+k\omega_0,\omega}`,
     :math:`P = \tau_3 g^R\tau_3 g^K + \tau_3 g^K\tau_3 g^A`.  The full line is
     ∫dω = ∫_zone dε Σ_n over the *central* indices |n| ≤ M_c = M − n_buffer (DESIGN §4), i.e. the
-    window |ω| < W = (M_c + ½)ω0; outside it the integrand is replaced by its equilibrium
-    closed form −(Δ²/2π) h Im[1/(z²−Δ²)]·... (exact 1D quadrature, see :func:`equilibrium_tail`)
-    and the mismatch is estimated from the outermost central blocks.  Convergence in M is
-    measured by repeating the calculation with M + 2 on the same ε nodes.
+    window |ω| < W = (M_c + ½)ω0; outside it the integrand is replaced by the *adiabatic* model
+    (the equilibrium integrand −(Δ²/2π) h Im[1/(z²−Δ²)] with the instantaneous gap Δ(t),
+    time-averaged with weight e^{ikω0t}; exact at θ = 0, relative error O((ω0/ω)²) at large ω),
+    integrated by :func:`adiabatic_tail`; the model's mismatch on the outermost central blocks
+    gives the tail error.  Convergence in M is measured by repeating the calculation with M + 2
+    on the same ε nodes.  The ε-quadrature (:func:`adaptive_zone_integral`) is adaptive
+    Gauss–Legendre on panels graded (scale γ) towards the folded singular energies.
+
+Performance note: batched LAPACK on many small matrices is badly hurt by BLAS thread
+oversubscription on a loaded machine (10× measured); run with ``OPENBLAS_NUM_THREADS=1``.
 """
 from __future__ import annotations
 
@@ -533,9 +539,10 @@ class FloquetSolution:
         return out
 
     def superfluid_density(self, harmonic: int = 0, *, tol: float = 1e-6,
-                           progress: bool = False) -> Result:
+                           check_truncation: bool = True, progress: bool = False) -> Result:
         """n_s[harmonic] in units of m·σ_N (DC for harmonic = 0); see :meth:`ns_harmonics`."""
-        return self.ns_harmonics((harmonic,), tol=tol, progress=progress)[harmonic]
+        return self.ns_harmonics((harmonic,), tol=tol, check_truncation=check_truncation,
+                                 progress=progress)[harmonic]
 
     def ldos(self, omega, *, kind: str = "total") -> Result:
         """Time-averaged Floquet LDOS at frequencies ``omega`` (centre block, ε = ω).
