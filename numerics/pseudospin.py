@@ -25,6 +25,8 @@ App. D).  **Mapping to the γ of Eq. (D1)**: D1 damps the *amplitude* as e^{−�
 :math:`N_\xi = (2\Gamma_2/\Gamma_1)\cdot\tfrac14\cdot[\text{D1 summand}]` plus the counter-rotating term
 (the 1/4: D1 replaces cos ω0t by e^{iω0t}; a real cosine's resonant half is θ/2).
 Hence mode A (amplitude) = D1/4 + counter-rotating, mode A (uniform) = D1/2 + ...
+With ``temperature=T`` the relaxation target is the thermal state −tanh(λ/2T) b̂0 and the
+driven excess carries the population difference tanh(λ/2T) (``pair_excitations`` at T > 0).
 
 Mode B, :class:`ClosedBCS` — closed, self-consistent mean-field BCS with
 :math:`\lambda(t) = \lambda_0(1+\lambda_1(t))` (App. D) and cut-off band [−ξc, ξc]:
@@ -44,6 +46,15 @@ relaxation map; the relaxation commutes with the static precession, so the split
 O(γθ dt²).  Mode B uses the implicit midpoint rule, whose one-step map is the Cayley form of
 exp(−i h dt) at the self-consistent midpoint field — a unitary 2×2 propagator; it conserves
 every quadratic invariant, i.e. |S_ξ| and E, to the fixed-point tolerance.
+
+Both share the stepper interface ``start(state, t0)`` / ``step(t)`` / ``run(times)``;
+``run(..., checkpoint=path)`` saves atomically and resumes bit-identically.
+
+>>> grid = xi_grid(10.0, 400)
+>>> m = ClosedBCS(grid, coupling=coupling_for_gap(grid, 1.0) * 1.05, initial_gap=1.0, dt=0.05)
+>>> r = m.run([0.0, 10.0, 20.0])
+>>> abs(r.energy[-1] - r.energy[0]) < 1e-12 * abs(r.energy[0])
+True
 """
 from __future__ import annotations
 
