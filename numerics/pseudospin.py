@@ -53,7 +53,7 @@ Both share the stepper interface ``start(state, t0)`` / ``step(t)`` / ``run(time
 >>> grid = xi_grid(10.0, 400)
 >>> m = ClosedBCS(grid, coupling=coupling_for_gap(grid, 1.0) * 1.05, initial_gap=1.0, dt=0.05)
 >>> r = m.run([0.0, 10.0, 20.0])
->>> abs(r.energy[-1] - r.energy[0]) < 1e-12 * abs(r.energy[0])
+>>> bool(abs(r.energy[-1] - r.energy[0]) < 1e-12 * abs(r.energy[0]))
 True
 """
 from __future__ import annotations
