@@ -19,9 +19,8 @@ Model, signs and units: see :mod:`numerics.kb_model` (DESIGN.md §3).  Two solve
     with η(t0) = f'(h(t0)) (the initial thermal state in the presence of A).  In the clean limit
     J = 0 and P(t) is constant: the paper's "the paramagnetic term commutes".
 
-``mode="full"``
-    The two-time Kadanoff–Baym equations for every ξ on the real-time contour starting at t0
-    (see :mod:`numerics.kb_full`); O(N_ξ N_t³), small grids only, used to validate the GKBA.
+``mode="full"`` (the two-time solver, O(N_ξ N_t³)) is NOT implemented yet (see the report);
+``KBParams`` refuses it.
 
 Initial state (both modes): the uncorrelated mean-field thermal state at λ_i at t0 = −t_prep;
 the self-energies are switched on as r(t) r(s) with r rising smoothly (sin²) over t_ramp
@@ -62,8 +61,10 @@ class KBResult:
     """Time series of one quench run.  ``times`` start at −t_prep; the quench is at t = 0.
 
     delta : Δ(t) (complex; real in the absence of symmetry breaking),
-    ns, ns_dia, ns_para : n_s = D − P (module kb_model docstring), per unit mass,
-    density : n(t) (conserved), ns_ref : n for the 2D band (n_s/n is the superfluid fraction).
+    ns, ns_dia, ns_para : n_s = D − P with D = n (DESIGN §3), per unit mass; ns_boundary : the
+        Appendix-B boundary term B = (E_F + ξ_c) n(ξ_c); ``ns − ns_boundary`` is n_s with the
+        velocity vertex cut off exactly (zero in any normal state),
+    density : n(t) (conserved; n_s/n is the superfluid fraction for the 2D band).
     meta : diagnostics (self-consistency residual, number drift, wall time, kernel error, ...).
     """
 
@@ -74,6 +75,7 @@ class KBResult:
     ns_dia: np.ndarray
     ns_para: np.ndarray
     density: np.ndarray
+    ns_boundary: np.ndarray
     meta: dict = field(default_factory=dict)
 
     def after_quench(self):
@@ -175,7 +177,7 @@ class GKBAStepper:
         self.n = 0
         self.delta = np.zeros(S, complex)
         self.delta[0] = self.gap(rho, 0)
-        self.obs = {k: np.zeros(S) for k in ("ns", "ns_dia", "ns_para", "density")}
+        self.obs = {k: np.zeros(S) for k in ("ns", "ns_dia", "ns_para", "density", "ns_boundary")}
         self.sc_residual = 0.0
         self._store(0)
 
@@ -190,10 +192,17 @@ class GKBAStepper:
         nxi = 1.0 + (self.rho[:, 0, 0] - self.rho[:, 1, 1]).real
         dens = float(np.sum(b.w * nxi))
         dia = float(np.sum(b.w * b.m_inv * nxi))
+        bnd = 0.0
+        if self.p.band == "flat2d":      # Appendix B: Heaviside vertex cut at ξ_c ⇒ −u_c n(ξ_c)
+            xc = self.p.vertex_cutoff
+            inside = b.xi <= xc
+            x2, n2 = b.xi[inside][-2:], nxi[inside][-2:]
+            bnd = float((xc + 1.0) * (n2[1] + (n2[1] - n2[0]) * (xc - x2[1]) / (x2[1] - x2[0])))
         para = float(-np.sum(b.w * b.v2 * (self.eta[:, 0, 0] + self.eta[:, 1, 1]).real))
         o = self.obs
         o["density"][n], o["ns_dia"][n], o["ns_para"][n] = dens, dia, para
         o["ns"][n] = dia - para
+        o["ns_boundary"][n] = bnd
 
     # -- collision integrals -------------------------------------------------------------
     def _history(self, m: int, U):
@@ -313,7 +322,8 @@ class GKBAStepper:
             "xi": self.band.xi.copy(), "rho_final": self.rho.copy(),
         }
         return KBResult(self.p, self.times.copy(), self.delta.copy(), o["ns"].copy(),
-                        o["ns_dia"].copy(), o["ns_para"].copy(), dens.copy(), meta)
+                        o["ns_dia"].copy(), o["ns_para"].copy(), dens.copy(),
+                        o["ns_boundary"].copy(), meta)
 
 
 def run(p: KBParams | None = None, *, progress: bool = False, **kwargs) -> KBResult:
@@ -324,7 +334,4 @@ def run(p: KBParams | None = None, *, progress: bool = False, **kwargs) -> KBRes
     solver_kw = {k: kwargs.pop(k) for k in ("with_ns", "correctors", "endpoint_iters",
                                             "max_bytes", "threads") if k in kwargs}
     p = replace(p, **kwargs) if p is not None else KBParams(**kwargs)
-    if p.mode == "full":
-        from .kb_full import FullKBStepper
-        return FullKBStepper(p, progress=progress, **solver_kw).run()
     return GKBAStepper(p, progress=progress, **solver_kw).run()

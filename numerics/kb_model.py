@@ -29,7 +29,13 @@ Superfluid density (Eqs. 7, 8, Appendix B), per unit mass:
 so that −j_p/A = P with δh = −v·A τ0.  2D band (ξ = k²/2m − E_F): m^{-1} = 1 (D = n, the
 conserved density: the literal Nambu trace of Eq. 8 loses n to an ordering constant at half
 filling) and ⟨v_x²⟩ = (ξ + E_F) θ(ξ_c − ξ) (velocity vertex cut off as in Appendix B, Heaviside at
-ξ_c, default the band top).  1D band ξ = −J cos k: m^{-1} = ∂²ξ/∂k² = −ξ, v² = J² − ξ².
+ξ_c, default the band top).  The Heaviside cut makes ∂²ξ/∂k² carry −u_c δ(u − u_c),
+u = ξ + E_F, i.e. the boundary term B = (ξ_c + E_F) n(ξ_c) of Appendix B, which cancels the
+unphysical surface contribution exactly: D_cut = ∫_{−E_F}^{ξ_c} dξ [n_ξ − n(ξ_c)].  We report
+n_s = n − P (DESIGN §3: D = n, clean n_s(t) exactly constant) and B(t) separately; n_s − B is the
+cut-off version (exactly 0 in any normal state).  B is O(Δ²/E_F²) in a clean superconductor
+(it moves after a quench) and O(γ_el/E_F) with disorder-broadened tails.
+1D band ξ = −J cos k: m^{-1} = ∂²ξ/∂k² = −ξ, v² = J² − ξ², no boundary term.
 A normal state has n_s = 0 (checked in the tests).
 """
 from __future__ import annotations
@@ -47,7 +53,7 @@ __all__ = ["KBParams", "Band", "make_band", "debye_a2f", "bath_kernel", "bcs_gap
            "expm_bdg", "thermal_state"]
 
 _BANDS = ("flat2d", "tb1d")
-_MODES = ("gkba", "full")
+_MODES = ("gkba",)          # "full" (two-time) not implemented yet
 
 
 @dataclass(frozen=True, kw_only=True)
