@@ -31,7 +31,7 @@ def plot_spacetime(result, *, ax=None, inset: bool = True, slips: bool = True, c
            title=rf"$\lambda: {p.lambda_i:g}\to{p.lambda_f:g}$, $N={n}$, "
                  rf"$\gamma_{{el}}={r.gamma_el:.2g}J$, seed {p.seed}")
     if inset:
-        sub = ax.inset_axes([0.06, 0.62, 0.3, 0.33])
+        sub = ax.inset_axes([0.66, 0.07, 0.3, 0.3])    # lower right: slips happen early
         plot_phase_profile(r, ax=sub)
     return ax
 

@@ -61,8 +61,8 @@ def _claims(r, rh) -> list[Claim]:
               f"hartree=-1, N={rh.params.n_sites}: slips first half {eh}, second half {lh}; "
               f"{int(np.abs(np.diff(rh.step_winding)).sum())} winding changes, final winding "
               f"{int(rh.winding[-1])}; up to {int(rh.n_low.max())} near-zero sites; "
-              f"{len(rh.depleted_sites())} sites are depleted on average (weak links) and only "
-              f"{len(rh.slips_outside_depleted())} slips lie outside them",
+              f"{len(rh.depleted_sites())} sites depleted on average (weak links), "
+              f"{len(rh.slips_outside_depleted())} of the slips lie outside them",
               "slips continue at a steady rate (not claimed by the paper; a reading of C1)",
               bool(lh > 0 and lh >= 0.5 * eh), "Appendix C, Eq. (C1) diagonal part"),
         Claim("mean-field energy and particle number conserved after the quench (numerics)",
