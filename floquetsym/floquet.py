@@ -134,34 +134,47 @@ def sign_eig(lam_r, lam_k):
     return g_r, g_k, g_a
 
 
-def sign_newton(lam_r, lam_a, lam_k, *, rtol: float = 1e-14, max_iter: int = 100):
+def sign_newton(lam_r, lam_a, lam_k, *, rtol: float = 1e-13, max_iter: int = 100):
     """(g^R, g^K, g^A) = sign(−iΛ̌) by the determinant-scaled Newton iteration on the full
-    Keldysh matrix (no eigenvectors).  Warns (ConvergenceWarning) if it does not converge."""
+    Keldysh matrix (no eigenvectors).  Stops when the relative change falls below ``rtol`` or
+    stagnates at the round-off floor (below 1e-8 and no longer halving); warns
+    (ConvergenceWarning) if neither happens within ``max_iter`` iterations."""
     N = lam_r.shape[-1]
     full = np.zeros(lam_r.shape[:-2] + (2 * N, 2 * N), dtype=complex)
     full[..., :N, :N] = lam_r
     full[..., :N, N:] = lam_k
     full[..., N:, N:] = lam_a
     X = -1j * full
+    prev = np.inf
     for it in range(max_iter):
         _, logdet = np.linalg.slogdet(X)
-        mu = np.exp(-logdet / (2 * N))[..., None, None]
+        mu = np.exp(-logdet / (2 * N))[..., None, None] if it < 8 else 1.0
         Xn = 0.5 * (mu * X + np.linalg.inv(mu * X))
         change = np.max(np.abs(Xn - X)) / max(np.max(np.abs(Xn)), 1.0)
         X = Xn
-        if change < rtol:
+        if change < rtol or (change < 1e-8 and change > 0.5 * prev):
             break
+        prev = change
     else:
         warnings.warn(f"sign_newton: not converged after {max_iter} iterations "
                       f"(last relative change {change:.2e})", ConvergenceWarning, stacklevel=2)
     return X[..., :N, :N], X[..., :N, N:], X[..., N:, N:]
 
 
-def _solve(p, eps, M, method):
+def _solve(p, eps, M, method, *, guard: float = 1e-8):
+    """ǧ at ``eps``.  With ``method="eig"`` every ε whose normalisation residual
+    max|g^R g^R − 1| exceeds ``guard`` (an ill-conditioned eigenbasis) is redone by Newton."""
     lam_r, lam_a, lam_k = floquet_matrices(p, eps, M)
-    if method == "eig":
-        return sign_eig(lam_r, lam_k)
-    return sign_newton(lam_r, lam_a, lam_k)
+    if method != "eig":
+        return sign_newton(lam_r, lam_a, lam_k)
+    g = sign_eig(lam_r, lam_k)
+    res = np.max(np.abs(g[0] @ g[0] - np.eye(lam_r.shape[-1])), axis=(-2, -1))
+    bad = np.nonzero(~(res <= guard))[0]
+    if bad.size:
+        gn = sign_newton(lam_r[bad], lam_a[bad], lam_k[bad])
+        for x, y in zip(g, gn):
+            x[bad] = y
+    return g
 
 
 # --------------------------------------------------------------------------- n_s integrand
