@@ -53,12 +53,12 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
     claims = [
         Claim("no gap at ξ = 0: h(t) commutes with its oscillating part, the m=0/m=1 bands stay "
               "degenerate at ω0 = 2Δ (θ = 0.2Δ)",
-              f"|ε(0,+) − ε(1,−)| at ξ=0 = {r['split0']:.1e}Δ", "0 (to round-off)",
+              f"abs(ε(0,+) − ε(1,−)) at ξ=0 = {r['split0']:.1e}Δ", "0 (to round-off)",
               bool(r["split0"] < 1e-10), SOURCE),
         Claim(f"avoided crossing near ω0 ≈ 2Δ: at ω0 = {r['w0c']}Δ the m=0/m=1 bands cross at "
               f"2E(ξ*) = ω0 (ξ* = {r['xs']:.3f}Δ) with a gap",
               f"gap {r['gap']:.5f}Δ at ξ = {r['xi_gap']:.3f}Δ (θ = {r['theta_c']}Δ)",
-              f"θ|ξ*|/E* = {r['gap_rwa']:.5f}Δ (rotating wave), within 2%",
+              f"θ·ξ*/E* = {r['gap_rwa']:.5f}Δ (rotating wave), within 2%",
               bool(rel < 0.02 and abs(r["xi_gap"] - r["xs"]) < 0.01), SOURCE),
     ]
     return PanelOutput(figures=[name], claims=claims,
