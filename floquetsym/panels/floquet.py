@@ -129,7 +129,7 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
                         f"{ratio2[-1]:.4f}", "c2 < 0 and exact ratio < 1",
                         bool(c2_2 < 0 and np.all(ratio2 < 1)), SOURCE))
     th0 = 1 / math.sqrt(abs(c2_2)) if c2_2 < 0 else float("nan")
-    claims.append(Claim("perturbative n_s(2Δ) = n_s^(0)(1 + c2θ²) turns negative at θ0 = 1/√|c2|; "
+    claims.append(Claim("perturbative n_s(2Δ) = n_s^(0)(1 + c2θ²) turns negative at θ0 = 1/√(−c2); "
                         "the exact solution there",
                         f"θ0 = {th0:.3f}Δ; exact ratio at the grid θ nearest θ0: "
                         f"{ratio2[np.argmin(np.abs(th - th0))]:.3f}",
