@@ -179,3 +179,61 @@ def test_coarse_grids_warn_or_refuse():
                      lam_f=0.4))
     with pytest.raises(ValueError, match="t_max"):
         run(KBParams(n_xi=400, t_max=2000.0, lam_ph=0.1), max_bytes=1e8)
+
+
+def _richardson_ratio(values):
+    """|x(dt) − x(dt/2)| / |x(dt/2) − x(dt/4)| → 2^p for a method of order p."""
+    a, b, c = values
+    return abs(a - b) / abs(b - c)
+
+
+def test_second_order_with_phonons_and_disorder():
+    # the full stepper (memory integrals, end-point iteration, Δ self-consistency) is of order
+    # 2: Richardson ratio ≈ 4 for Δ(t) and n_s(t) at a fixed time after the quench
+    base = KBParams(lam_i=0.3, lam_f=0.5, lam_ph=0.1, omega_d=0.35, gamma_el=0.05,
+                    t_max=6.0, t_prep=4.0, t_ramp=2.0, n_xi=24, dt=0.1, temperature=0.01)
+    runs = [run(base, dt=dt) for dt in (0.1, 0.05, 0.025)]
+    for f in ("delta", "ns"):
+        vals = [getattr(r, f)[r.at(6.0)].real for r in runs]
+        assert 3.3 < _richardson_ratio(vals) < 4.8, (f, vals)
+    for r in runs:                 # number conservation is exact at every step, any dt
+        assert r.meta["number_drift"] < 1e-12
+        assert r.meta["self_consistency_residual"] < 1e-4
+
+
+def test_normal_state_is_stationary_with_bath():
+    # no pairing, phonon bath + disorder, after the switching: the state does not move
+    p = KBParams(lam_i=0.0, lam_f=0.0, lam_ph=0.1, omega_d=0.16, gamma_el=0.02,
+                 t_max=20.0, t_prep=40.0, t_ramp=20.0, n_xi=100, dt=0.1, temperature=0.02)
+    r = run(p)
+    late = r.times >= 0
+    assert np.ptp(r.density[late]) < 1e-12
+    assert np.ptp((r.ns - r.ns_boundary)[late]) < 2e-3 * r.density[0]
+
+
+@pytest.mark.xfail(strict=True, reason="known GKBA limitation (see module docstring): with "
+                   "phonons the adiabatically prepared superconducting state keeps a Higgs "
+                   "oscillation of several per cent and P(t) drifts")
+def test_no_quench_superconductor_with_phonons_is_stationary():
+    p = KBParams(lam_i=0.3, lam_f=0.3, lam_ph=0.1, omega_d=0.35, t_max=30.0, t_prep=40.0,
+                 t_ramp=20.0, n_xi=48, dt=0.1, temperature=0.005)
+    with warnings_ignored():
+        r = run(p)
+    late = r.times >= 0
+    assert np.ptp(r.delta[late].real) < 0.01 * abs(r.delta[-1])
+    assert np.ptp(r.ns[late]) < 0.01 * r.density[0]
+
+
+def warnings_ignored():
+    import warnings
+    cm = warnings.catch_warnings()
+    cm.__enter__()
+    warnings.simplefilter("ignore", ConvergenceWarning)
+
+    class _Exit:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *a):
+            cm.__exit__(*a)
+    return _Exit()
