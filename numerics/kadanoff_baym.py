@@ -28,6 +28,18 @@ the self-energies are switched on as r(t) r(s) with r rising smoothly (sin²) ov
 t = 0.  This replaces a Matsubara branch: the real-time contour from an uncorrelated state
 needs none, and the no-quench run tests that the prepared state is stationary.
 
+Known limitations (measured, see tests/test_kb.py and the issue-7 report):
+  * the plain HF-GKBA has undamped propagators.  With phonons, the adiabatically prepared
+    superconducting state keeps a slow Higgs oscillation of a few per cent of Δ, and the
+    paramagnetic response P(t) drifts (≈ 3e-3 n per 1/E_F at λ = 0.3, λ_el-ph = 0.1,
+    ω_D = 0.35, T = 0.005), consistent with the energy derivative of the collision integral
+    (the (t−s) weight in J) being regularised only by dephasing.  A phenomenological propagator
+    damping e^{−γ_p(t−s)} removes the drift but heats the system and destroys Δ (tried:
+    γ_p = 0.01, 0.03), so it is not offered.  No-quench runs are exactly stationary in the
+    clean case and stationary in the normal state with bath.
+  * Anderson's theorem holds only to O(γ_el/E_F) on the finite band: Born disorder shifts the
+    prepared Δ by ≈ 1 % at γ_el = 0.01 (t_ramp = 200).
+
 Time stepper (order 2): exponential midpoint for h (closed-form 2×2 exponentials), trapezoid
 rule in the interaction picture for the collision term,
     ρ_{n+1} = Ũ (ρ_n − dt/2 C_n) Ũ† − dt/2 C_{n+1},   Ũ = exp(−i h(Δ_{n+1/2}) dt),
