@@ -1,8 +1,9 @@
 r"""Independent reference for the n_s tests: truncated Floquet matrix sign function + θ differences.
 
 No hierarchy, no recursion: for each ω the Floquet–Keldysh matrix Λ̌ (harmonics −M..M, DESIGN
-§3) is built at finite θ and ǧ = sign(−iΛ̌) is taken by eigendecomposition (R block, A block
-and Keldysh corner at once; [Λ̌, ǧ] = 0 and ǧ∘ǧ = 1 hold by construction).  The n_s integrand
+§3) is built at finite θ and ǧ = sign(−iΛ̌) is taken by eigendecomposition, or by the scaled
+Newton iteration where the eigenvectors are ill-conditioned (R block, A block and Keldysh
+corner at once; [Λ̌, ǧ] = 0 and ǧ∘ǧ = 1 hold by construction).  The n_s integrand
 at harmonic n is the (n, 0) entry of τ3ǧτ3ǧ's Keldysh corner (central Floquet indices only).
 Order-k coefficients come from central differences in θ.
 """
@@ -40,9 +41,30 @@ def keldysh_floquet_g(omega, p, theta, M):
     full[:, :L, :L] = lam_r
     full[:, L:, L:] = lam_a
     full[:, :L, L:] = lam_k
-    vals, vecs = np.linalg.eig(-1j * full)
-    sgn = np.sign(vals.real)
-    return vecs @ (sgn[:, :, None] * np.linalg.inv(vecs))
+    X = -1j * full
+    vals, vecs = np.linalg.eig(X)
+    S = vecs @ (np.sign(vals.real)[:, :, None] * np.linalg.inv(vecs))
+    eye = np.eye(X.shape[-1])
+    bad = np.max(np.abs(S @ S - eye), axis=(1, 2)) + np.max(np.abs(S @ X - X @ S), axis=(1, 2)) > 1e-9
+    if np.any(bad):                       # ill-conditioned eigenvectors: Newton instead
+        S[bad] = _sign_newton(X[bad])
+    return S
+
+
+def _sign_newton(X, iters=60):
+    """Matrix sign by the determinant-scaled Newton iteration X ← (μX + (μX)⁻¹)/2 (batched).
+
+    Robust near defective points where eigenvectors are ill-conditioned (gap edges)."""
+    n = X.shape[-1]
+    for _ in range(iters):
+        Xi = np.linalg.inv(X)
+        _, logdet = np.linalg.slogdet(X)
+        mu = np.exp(-logdet / n)[:, None, None]
+        Xn = 0.5 * (mu * X + Xi / mu)
+        if np.max(np.abs(Xn - X)) < 1e-13 * max(1.0, np.max(np.abs(Xn))):
+            return Xn
+        X = Xn
+    return X
 
 
 def ns_integrand_exact(omega, p, theta, harmonic=0, M=3):
