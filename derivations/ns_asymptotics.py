@@ -14,10 +14,10 @@ What is derived symbolically, and what is not
    roots s^{R,A}(ω), s^{R,A}(ω+ω0) scale like √(2Δγ)·√(x ± i).  Power counting of single terms
    of the order-θ² trace gives γ^{-2}·γ^{-1}, and the leading orders cancel between the (1,1),
    (0,2) and (2,0) splits of Eq. (A6); the surviving 1/γ term is an integral over x of an
-   algebraic function of √(x+i), √(x−i) collected from ~10^3 terms.  SymPy's ``integrate``
-   cannot do that integral in closed form (nested principal roots with branch cuts), and the
-   order-2 trace itself takes minutes to build, so the leading coefficient is obtained by
-   (3) instead and *identified* as a rational number.
+   algebraic function of √(x+i), √(x−i) collected from the ~1.8·10^4-operation order-2 trace
+   (floquetsym.traces.ns_trace(2, 0)).  SymPy's ``integrate`` cannot do that integral in
+   closed form (nested principal roots with branch cuts), so the leading coefficient is
+   obtained by (3) instead and *identified* as a rational number.
 3. (numerical, converged) γ·n_s^(2)/θ² at ω0 = 2Δ, T = 0 for γ = 1e-3 … 1e-7 Δ, each to 1e-9
    relative, fitted to C + aγ + bγ ln γ (the observed correction), C identified with
    mpmath.identify.  Result: C = −1/8, i.e. n_s^(2)/n_s^(0) → −θ²/(4Δγ): the paper's
