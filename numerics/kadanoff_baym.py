@@ -19,8 +19,9 @@ Model, signs and units: see :mod:`numerics.kb_model` (DESIGN.md §3).  Two solve
     with η(t0) = f'(h(t0)) (the initial thermal state in the presence of A).  In the clean limit
     J = 0 and P(t) is constant: the paper's "the paramagnetic term commutes".
 
-``mode="full"`` (the two-time solver, O(N_ξ N_t³)) is NOT implemented yet (see the report);
-``KBParams`` refuses it.
+``mode="full"``
+    The two-time Kadanoff–Baym equations for every ξ (:mod:`numerics.kb_full`);
+    O(N_ξ N_t³) work and O(N_ξ N_t²) memory: short validation runs of the GKBA.
 
 Initial state (both modes): the uncorrelated mean-field thermal state at λ_i at t0 = −t_prep;
 the self-energies are switched on as r(t) r(s) with r rising smoothly (sin²) over t_ramp
@@ -103,7 +104,7 @@ def memory_estimate(p: KBParams) -> float:
     """Bytes of the two-time history arrays of a run with ``p``."""
     nt = p.n_steps + 1
     if p.mode == "full":
-        return 2 * p.n_xi * nt * nt * 4 * 16 / 2 + 2 * nt * nt * 4 * 16
+        return 3.0 * p.n_xi * nt * nt * 4 * 16
     return 3 * p.n_xi * nt * 4 * 16
 
 
@@ -346,4 +347,8 @@ def run(p: KBParams | None = None, *, progress: bool = False, **kwargs) -> KBRes
     solver_kw = {k: kwargs.pop(k) for k in ("with_ns", "correctors", "endpoint_iters",
                                             "max_bytes", "threads") if k in kwargs}
     p = replace(p, **kwargs) if p is not None else KBParams(**kwargs)
+    if p.mode == "full":
+        from .kb_full import FullKBStepper
+        solver_kw.pop("with_ns", None)
+        return FullKBStepper(p, progress=progress, **solver_kw).run()
     return GKBAStepper(p, progress=progress, **solver_kw).run()

@@ -53,7 +53,7 @@ __all__ = ["KBParams", "Band", "make_band", "debye_a2f", "bath_kernel", "bcs_gap
            "expm_bdg", "thermal_state"]
 
 _BANDS = ("flat2d", "tb1d")
-_MODES = ("gkba",)          # "full" (two-time) not implemented yet
+_MODES = ("gkba", "full")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,7 +70,7 @@ class KBParams:
         (adiabatic switching), so the state at t = 0⁻ is the correlated equilibrium.
     n_xi, xi_stretch : ξ grid (midpoints of a sinh-stretched grid, denser near ξ = 0).
     vertex_cutoff : ξ_c of the Heaviside cut-off of the velocity vertex (Appendix B).
-    mode : ``"gkba"`` (time-local propagators, O(N_t² N_ξ)) or ``"full"`` (two-time KB).
+    mode : ``"gkba"`` (GKBA, O(N_t² N_ξ)) or ``"full"`` (two-time KB, O(N_t³ N_ξ), small grids).
     """
 
     band: str = "flat2d"
