@@ -105,3 +105,11 @@ def test_plots_draw_data_and_fit():
                       theta=0.2, gamma=0.01)
     assert np.allclose(axes[0].get_lines()[0].get_ydata(), [-0.1, -1.0])
     plt.close("all")
+
+
+def test_resonance_ratio_independent_of_temperature():
+    """At ω0 = 2Δ the 1/γ law of n_s^(2)/n_s^(0) → −θ²/(4Δγ) holds at T > 0 too (measured:
+    n_s^(2) carries the same tanh(Δ/2T) as n_s^(0))."""
+    for T in (0.1, 0.3):
+        d = resonance_gamma_data([1e-5], base=DriveParams(theta=1.0, omega0=2.0, temperature=T))
+        assert d["ratio"][0] * 1e-5 == pytest.approx(-0.25, rel=1e-3)
