@@ -102,7 +102,18 @@ def superfluid_density(p: DriveParams, order: int = 0, harmonic: int | None = No
     -----
     ConvergenceWarning if the ω-integral misses its tolerance, or if the perturbative term
     is not small, |θ^k n_s^(k)| > |n_s^(0)| (the expansion in θ is then not controlled, e.g.
-    ω0 ≈ 2Δ with θ² ≳ Δγ).
+    ω0 ≈ 2Δ with θ² ≳ Δγ).  At finite γ no ω0 is singular: every denominator
+    s_1 + s_2 of the hierarchy has Im > 0 (DESIGN §3); the resonance ω0 → 2Δ shows up as the
+    1/γ growth (n_s^(2)/n_s^(0) → −θ²/(4Δγ), see ``derivations/ns_asymptotics.py``).
+
+    Examples
+    --------
+    >>> r = superfluid_density(DriveParams(theta=0.0, gamma=1e-2), order=0)
+    >>> round(r.value, 8)             # Δ/2 − (Δ/π) arctan(γ/Δ)
+    0.49681701
+    >>> r = superfluid_density(DriveParams(theta=1e-2, gamma=1e-3, omega0=2.0), order=2)
+    >>> r.value < 0
+    True
     """
     order, harmonic = _check(p, order, harmonic)
     f = ns_integrand_function(p, order, harmonic, backend)
