@@ -34,7 +34,7 @@ def _hierarchy_c2(p):
 
 def _exact_ratio(p, quick):
     from ..floquet import floquet_solve
-    Mc = max(2, math.ceil((3 * p.delta + 2 * p.theta) / p.omega0 - 0.5))
+    Mc = max(2, math.ceil(((3 if quick else 5) * p.delta + 2 * p.theta) / p.omega0 - 0.5))
     M = Mc + 3 + math.ceil(2 * p.theta / p.omega0)
     sol = floquet_solve(p, n_harmonics=M, n_central=Mc)
     with warnings.catch_warnings():
@@ -142,4 +142,4 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
 
 
 PANELS = [Panel("floquet", "Exact Floquet solver vs perturbation theory (breakdown)", run,
-                quick_seconds=35.0, full_seconds=400.0)]
+                quick_seconds=25.0, full_seconds=300.0)]
