@@ -211,6 +211,10 @@ def test_scan_ns_serial_equals_points():
     s = scan_ns(w0, base, order=2, workers=1)
     for x, v in zip(w0, s["value"]):
         assert v == superfluid_density(replace(base, omega0=x), order=2).value
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(2) as ex:                 # any concurrent.futures Executor
+        t = scan_ns(w0, base, order=2, executor=ex)
+    assert np.array_equal(t["value"], s["value"]) and t["converged"].all()
 
 
 # --- symbolic traces (hierarchy → lambdify) agree with the numerical recursion ---------------
