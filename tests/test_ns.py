@@ -254,3 +254,19 @@ def test_cli_ns_prints_value_and_error(capsys):
     assert "±" in capsys.readouterr().out
     assert main(["ns", "--order", "3"]) == 2
     assert "order" in capsys.readouterr().err
+
+
+def test_adiabatic_limit_closed_form():
+    """ω0 ≪ γ: n_s follows Δ(t) = Δ + θcos ω0t quasi-statically, so with the T = 0 Dynes closed
+    form n(Δ) = Δ/2 − (Δ/π)arctan(γ/Δ):  n_s^(1)[1] → (θ/2)n',  n_s^(2)[0] → (θ²/4)n'',
+    n_s^(2)[2] → (θ²/8)n'', with n' = 1/2 − arctan(γ/Δ)/π + γΔ/π(Δ²+γ²), n'' = 2γ³/π(Δ²+γ²)²
+    (corrections O(ω0/γ))."""
+    g, w0 = 0.05, 1e-3
+    d1 = 0.5 - np.arctan(g) / np.pi + g / (np.pi * (1 + g * g))
+    d2 = 2 * g ** 3 / (np.pi * (1 + g * g) ** 2)
+    p = DriveParams(theta=1e-3, gamma=g, omega0=w0)
+    n1 = superfluid_density(p, order=1).meta["coefficient"]
+    assert n1.real == pytest.approx(d1 / 2, rel=1e-6) and abs(n1.imag) < 10 * w0 / g * 1e-4
+    assert superfluid_density(p, order=2).meta["coefficient"] == pytest.approx(d2 / 4, rel=3 * w0 / g * 0.1)
+    n22 = superfluid_density(p, order=2, harmonic=2).meta["coefficient"]
+    assert n22.real == pytest.approx(d2 / 8, rel=3 * w0 / g * 0.1)
