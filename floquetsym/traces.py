@@ -31,20 +31,19 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import sympy as sp
 
-from . import keldysh as kd
 from .conventions import distribution, s_advanced, s_retarded
-from .hierarchy import ZERO, hierarchy, shifts_of
 from .params import require_int
+
+# SymPy, floquetsym.keldysh and floquetsym.hierarchy are imported inside the functions that
+# build expressions, so that a warm (disk-cached) kernel never imports SymPy.
 
 __all__ = ["ns_trace", "ns_kernel", "trace_t3t3", "ldos_trace"]
 
 
-def trace_t3t3(a: sp.MatrixBase, b: sp.MatrixBase):
-    """Tr[τ3 a τ3 b] for 2x2 SymPy matrices."""
-    return sp.expand((kd.TAU3 * a * kd.TAU3 * b).trace()) if False else (
-        a[0, 0] * b[0, 0] + a[1, 1] * b[1, 1] - a[0, 1] * b[1, 0] - a[1, 0] * b[0, 1])
+def trace_t3t3(a, b):
+    """Tr[τ3 a τ3 b] for 2x2 SymPy matrices (τ3 flips the sign of the off-diagonal products)."""
+    return a[0, 0] * b[0, 0] + a[1, 1] * b[1, 1] - a[0, 1] * b[1, 0] - a[1, 0] * b[0, 1]
 
 
 def _validate(order, harmonic):
@@ -58,6 +57,9 @@ def _validate(order, harmonic):
 @functools.lru_cache(maxsize=None)
 def ns_trace(order: int, harmonic: int):
     r"""The integrand F_{k,n}(ω) of n_s^{(k)}[n] (module docstring) as a SymPy expression."""
+    import sympy as sp
+
+    from .hierarchy import ZERO, hierarchy, shifts_of
     order, harmonic = _validate(order, harmonic)
     h = hierarchy(order)
     total = sp.S.Zero
@@ -74,6 +76,9 @@ def ns_trace(order: int, harmonic: int):
 
 def ldos_trace(order: int):
     """Re-able pieces of the time-averaged LDOS: (g^(k)R_0)_{11}, (g^(k)<_0)_{11} (order even)."""
+    import sympy as sp
+
+    from .hierarchy import ZERO, hierarchy
     order = require_int("order", order, 0, 2)
     b = hierarchy(order)[order, 0]
     if b is ZERO:
@@ -82,6 +87,7 @@ def ldos_trace(order: int):
 
 
 def _shift_symbols(expr):
+    from . import keldysh as kd
     out = {}
     for s in expr.free_symbols:
         kind = kd.symbol_kind(s.name)
@@ -94,6 +100,9 @@ class _Kernel:
     """A lambdified trace: call ``kernel(omega, p)`` → complex array like ``omega``."""
 
     def __init__(self, expr, name):
+        import sympy as sp
+
+        from . import keldysh as kd
         self.name = name
         self.expr = expr
         shift_syms = _shift_symbols(expr)
@@ -123,19 +132,21 @@ class _Kernel:
 def ns_kernel(order: int, harmonic: int):
     """Lambdified F_{k,n}: ``ns_kernel(k, n)(omega, p)`` → complex array (cached per process).
 
-    Uses :func:`floquetsym.kernels.compile_kernel` (disk cache, content-hashed) when that module
-    exists; falls back to an in-process ``sympy.lambdify(cse=True)``.
+    Uses :func:`floquetsym.kernels.compile_kernel` with a factory (content-hashed disk cache:
+    a warm call neither builds the trace nor imports SymPy); falls back to an in-process
+    ``sympy.lambdify(cse=True)`` when that module is absent.
     """
-    expr = ns_trace(order, harmonic)
+    order, harmonic = _validate(order, harmonic)
     try:
         from .kernels import compile_kernel
     except ImportError:
-        return _Kernel(expr, f"ns_{order}_{harmonic}")
-    name = "F"
-    kern = compile_kernel({name: expr}, key=f"ns_trace_k{order}_n{harmonic}")
+        return _Kernel(ns_trace(order, harmonic), f"ns_{order}_{harmonic}")
+    kern = compile_kernel(lambda: {"F": ns_trace(order, harmonic)},
+                          key=f"ns_trace_k{order}_n{harmonic}".replace("-", "m"),
+                          depends=("floquetsym.hierarchy", "floquetsym.traces"))
 
     def call(omega, p):
         w = np.asarray(omega, dtype=float)
-        return np.broadcast_to(np.asarray(kern(w, p)[name], dtype=complex), w.shape)
+        return np.broadcast_to(np.asarray(kern(w, p)["F"], dtype=complex), w.shape)
     call.kernel = kern
     return call
