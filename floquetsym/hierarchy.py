@@ -29,10 +29,16 @@ which uses only :math:`(g^R)^2 = 1` and :math:`g = \Lambda/s` (derivation: inser
 :math:`X g_2 = Z - g_1 X` into :math:`s_1 g_1 X - s_2 X g_2 = Y`).  Parity: :math:`g^{(k)}_m = 0`
 unless :math:`|m| \le k` and :math:`m \equiv k \pmod 2` — returned as the :data:`ZERO` marker.
 
-Blocks are expressions in ω, ω0, γ, Δ and the per-shift symbols ``sR_n``, ``sA_n``, ``h_n``
-of :mod:`floquetsym.keldysh` (zeroth-order values at ω + nω0).  Orders 1–2 are simplified
-(numerators reduced with :math:`s_n^2 = z_n^2 - \Delta^2`, then factored); orders ≥ 3 are
-kept as they come (already rational, merely bigger), which keeps their generation to seconds.
+Blocks are written in the zeroth-order functions at shifted frequencies (symbols of
+:mod:`floquetsym.keldysh`): :math:`g^R_n = G^R_n\tau_3 - iF^R_n\tau_1` with
+:math:`G^R_n = (\omega+n\omega_0+i\gamma)/s^R_n`, :math:`F^R_n = \Delta/s^R_n` (likewise A),
+the roots :math:`s^{R,A}_n` and :math:`h_n`, all at ω + nω0.  Λ̌0 is written as s·g, so no
+ω, γ or Δ appears explicitly and every identity is algebraic in these symbols.  Orders
+≤ ``EXPAND_MAX`` (= 2) are brought to a canonical form (expanded over their denominators
+:math:`s_a + s_b`, reduced with :math:`G_n^2 = 1 + F_n^2`), e.g.
+:math:`g^{(1)R}_{1} = \tfrac{i}{2}(g^R_1\tau_1 g^R_0 - \tau_1)/(s^R_1 + s^R_0)`;
+higher orders are exact but unexpanded expression graphs built from them (the expanded
+order-3 K block already has ~7000 terms per entry).
 
 >>> h = hierarchy(order=2)
 >>> h[1, 0]
@@ -181,11 +187,62 @@ def _to_block(pb, reduce: bool = False) -> Block:
     return Block(conv(pb[0]), conv(pb[1]), conv(pb[2]))
 
 
+#: orders up to this one are expanded into canonical polynomial form; higher orders are
+#: built as (shared) SymPy expression graphs from them — exact, unexpanded, fast to generate
+EXPAND_MAX = 2
+
+
 @functools.lru_cache(maxsize=None)
 def _block(k: int, m: int):
     """Memoised SymPy form of g^(k)_m (shared by every :class:`Hierarchy`), or ZERO."""
-    pb = _pblock(k, m)
-    return ZERO if pb is None else _to_block(pb)
+    if not _nonzero(k, m):
+        return ZERO
+    if k <= EXPAND_MAX:
+        return _to_block(_pblock(k, m))
+    Y = _sum(_drive_terms_sym(k, m))
+    Y = -Y if Y is not ZERO else Block(kd._Z2, kd._Z2, kd._Z2)
+    Z = ZERO
+    for j in range(1, k):
+        Z = Z - _sum(_floquet_terms_sym(j, k - j, m))
+    Z = Z if Z is not ZERO else Block(kd._Z2, kd._Z2, kd._Z2)
+    return _solve_sym(m, Y, Z)
+
+
+def _sum(terms):
+    out = ZERO
+    for t in terms:
+        out = out + t
+    return out
+
+
+def _drive_terms_sym(k, m):
+    lam1 = kd.drive()
+    out = []
+    for lo, sh in ((_block(k - 1, m - 1), 1), (_block(k - 1, m + 1), -1)):
+        if lo is not ZERO:
+            out += [lam1 @ lo, -(kd.shift(lo, sh) @ lam1)]
+    return out
+
+
+def _floquet_terms_sym(j, i, m):
+    out = []
+    for mp in shifts_of(i):
+        x = _block(j, m - mp)
+        if x is not ZERO:
+            out.append(kd.shift(x, mp) @ _block(i, mp))
+    return out
+
+
+def _solve_sym(m: int, Y: Block, Z: Block) -> Block:
+    """Same solve as :func:`_solve`, on SymPy blocks (used above EXPAND_MAX)."""
+    g1, g2, l1, l2 = kd.g0(m), kd.g0(0), kd.lam0(m), kd.lam0(0)
+    sR1, sR2, sA1, sA2 = kd.sR(m), kd.sR(0), kd.sA(m), kd.sA(0)
+    XR = g1.R * (Y.R + sR2 * Z.R) / (sR1 + sR2)
+    XA = g1.A * (Y.A + sA2 * Z.A) / (sA1 + sA2)
+    Yp = Y.K - l1.K * XA + XR * l2.K
+    Zp = Z.K - g1.K * XA - XR * g2.K
+    XK = g1.R * (Yp + sA2 * Zp) / (sR1 + sA2)
+    return Block(XR, XA, XK)
 
 
 def _random_values(variables, rng, npoints: int):
@@ -218,6 +275,30 @@ def _random_values(variables, rng, npoints: int):
         z, s = roots[side, n]
         vals[v] = {"s": s, "G": z / s, "F": D / s}[kind[0]]
     return vals
+
+
+def _residual_sym(terms, rng, npoints):
+    """max |Σ terms| / Σ |terms| entrywise, at random complex points (see _random_values)."""
+    import numpy as np
+
+    flat = [e for t in terms for c in "RAK" for e in getattr(t, c)]
+    names = sorted({s.name for e in flat for s in e.free_symbols}, key=str)
+    variables = frozenset(kd.symbol_kind(n) for n in names)
+    vals = _random_values(variables, rng, npoints)
+    args = [kd.sym(*kd.symbol_kind(n)) for n in names]
+    f = sp.lambdify(args, flat, modules="numpy", cse=True)
+    out = f(*[vals[kd.symbol_kind(n)] for n in names])
+    per = len(flat) // len(terms)
+    vals_t = [[np.broadcast_to(np.asarray(out[i * per + j], dtype=complex), (npoints,))
+               for j in range(per)] for i in range(len(terms))]
+    worst = 0.0
+    for j in range(per):
+        total = np.abs(sum(v[j] for v in vals_t))
+        scale = sum(np.abs(v[j]) for v in vals_t)
+        ok = scale > 0
+        if np.any(ok):
+            worst = max(worst, float(np.max(total[ok] / scale[ok])))
+    return worst
 
 
 class Hierarchy:
@@ -264,6 +345,9 @@ class Hierarchy:
         It vanishes at k = 0; at k ≥ 1 it carries the driven distribution (the 1/γ terms).
         """
         k, m = self._check(k, m)
+        if k > EXPAND_MAX:
+            b = self[k, m]
+            return ZERO if b is ZERO else b.K - (b.R * kd.hh(m) - kd.hh(0) * b.A)
         pb = _pblock(k, m)
         if pb is None:
             return ZERO
@@ -307,16 +391,37 @@ class Hierarchy:
                 out = _kadd(out, d)
         return out
 
+    def _norm_terms(self, k, m):
+        out = []
+        for j in range(k + 1):
+            out += _floquet_terms_sym(j, k - j, m)
+        if k == 0 and m == 0:
+            out.append(-Block(kd.TAU0, kd.TAU0, kd._Z2))
+        return out
+
+    def _comm_terms(self, k, m):
+        out = []
+        g = _block(k, m)
+        if g is not ZERO:
+            out += [kd.lam0(m) @ g, -(g @ kd.lam0(0))]
+        if k >= 1:
+            out += _drive_terms_sym(k, m)
+        return out
+
     def normalisation(self, k: int, m: int) -> Block:
         """Residual Σ_{j=0}^{k} (g^(j) ∘ g^(k−j))_m − δ_{k0}δ_{m0}·1, with denominators cleared and
         (g_n)² = 1 applied exactly; a zero Block means the identity holds symbolically."""
         k, m = self._check(k, m)
+        if k > EXPAND_MAX:   # unexpanded graph: check it with residual()
+            return _sum(self._norm_terms(k, m))
         return _to_block(self._normalisation_p(k, m), reduce=True)
 
     def commutator(self, k: int, m: int) -> Block:
         """Residual [Λ̌, ǧ]^(k)_m = Λ̌0(ω+mω0) g^(k)_m − g^(k)_m Λ̌0(ω)
         + (Λ̌1 g^(k−1))_m − (g^(k−1) Λ̌1)_m, reduced exactly as :meth:`normalisation`."""
         k, m = self._check(k, m)
+        if k > EXPAND_MAX:
+            return _sum(self._comm_terms(k, m))
         return _to_block(self._commutator_p(k, m), reduce=True)
 
     def residual(self, k: int, m: int, which: str = "normalisation", *, rng=None,
@@ -331,8 +436,11 @@ class Hierarchy:
         k, m = self._check(k, m)
         if which not in ("normalisation", "commutator"):
             raise ValueError(f"which={which!r} is not allowed: need 'normalisation' or 'commutator'")
-        res = self._normalisation_p(k, m) if which == "normalisation" else self._commutator_p(k, m)
         rng = np.random.default_rng(rng)
+        if k > EXPAND_MAX:
+            terms = self._norm_terms(k, m) if which == "normalisation" else self._comm_terms(k, m)
+            return _residual_sym(terms, rng, npoints)
+        res = self._normalisation_p(k, m) if which == "normalisation" else self._commutator_p(k, m)
         variables = set()
         for M in res:
             for row in M:
@@ -354,11 +462,16 @@ class Hierarchy:
         return f"hierarchy(order={self.order})"
 
 
-@functools.lru_cache(maxsize=None)
+_HIERARCHIES: dict = {}
+
+
 def hierarchy(order: int = 2) -> Hierarchy:
     """The hierarchy up to ``order`` (any integer ≥ 0); blocks are built lazily and memoised.
 
     >>> hierarchy(order=2)[2, 0].K.shape
     (2, 2)
     """
-    return Hierarchy(require_int("order", order, lo=0))
+    order = require_int("order", order, lo=0)
+    if order not in _HIERARCHIES:
+        _HIERARCHIES[order] = Hierarchy(order)
+    return _HIERARCHIES[order]
