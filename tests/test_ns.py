@@ -270,3 +270,16 @@ def test_adiabatic_limit_closed_form():
     assert superfluid_density(p, order=2).meta["coefficient"] == pytest.approx(d2 / 4, rel=3 * w0 / g * 0.1)
     n22 = superfluid_density(p, order=2, harmonic=2).meta["coefficient"]
     assert n22.real == pytest.approx(d2 / 8, rel=3 * w0 / g * 0.1)
+
+
+def test_dissipative_part_only_above_pair_breaking_threshold():
+    """Im n_s^(1)[1] (the out-of-phase, absorptive response) vanishes at least linearly in γ for
+    ω0 < 2Δ (no real pair breaking) and stays finite for ω0 > 2Δ."""
+    def im_over_re(w0, g):
+        v = superfluid_density(DriveParams(theta=1e-3, gamma=g, omega0=w0), order=1).meta["coefficient"]
+        return v.imag / v.real
+    for w0 in (0.5, 1.5, 1.9):
+        a, b = im_over_re(w0, 1e-3), im_over_re(w0, 1e-4)
+        assert 0 < b < 0.11 * a                    # ∝ γ (or faster)
+    a, b = im_over_re(2.5, 1e-3), im_over_re(2.5, 1e-4)
+    assert b > 0.5 and b == pytest.approx(a, rel=0.01)
