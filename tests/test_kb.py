@@ -260,6 +260,9 @@ def _first_negative(r):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="NOT reproduced by the GKBA (measured: n_s/n stays "
+                   ">= 0.58 up to t = 200 at N_xi = 80, 120, 160, dt = 0.1, 0.05; converged in "
+                   "dt); see the issue-7 report")
 def test_claim_small_debye_energy_negative_ns():
     runs = {"ref": _fig1b(0.04), "dt/2": _fig1b(0.04, dt=0.05), "1.5 N_xi": _fig1b(0.04, n_xi=120)}
     for k, r in runs.items():
