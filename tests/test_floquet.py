@@ -219,9 +219,10 @@ def _check_against_hierarchy(omega0, T, rel=1e-4):
     assert r.c1.value == pytest.approx(c1_h, rel=rel)
 
 
-def test_exact_solver_reproduces_hierarchy_coefficients_fast():
-    """Exact (non-perturbative) c2, c1 = hierarchy's to 1e-4 at ω0 = 1.9Δ, γ = 1e-2Δ, T = 0."""
-    _check_against_hierarchy(1.9, 0.0)
+@pytest.mark.parametrize("omega0, T", [(1.9, 0.0), (1.0, 0.2)])
+def test_exact_solver_reproduces_hierarchy_coefficients_fast(omega0, T):
+    """Exact (non-perturbative) c2, c1 = hierarchy's to 1e-4 at γ = 1e-2Δ (two points)."""
+    _check_against_hierarchy(omega0, T)
 
 
 @pytest.mark.slow
