@@ -73,12 +73,13 @@ def _parse_shift(name: str):
     return mt.group(1), (-n if mt.group(2) else n)
 
 
-def shifted_values(omega, p: DriveParams, names) -> dict:
+def shifted_values(omega, p: DriveParams, names, *, extended: bool = False) -> dict:
     """Numerical values of kernel arguments ``names`` at the real frequencies ``omega``.
 
     ``sR_n = s^R(ω+nω0)``, ``sA_n = s^A(ω+nω0)`` (conventions.s_retarded/s_advanced),
     ``GR_n = (ω+nω0+iγ)/sR_n``, ``FR_n = Δ/sR_n``, ``GA_n = (ω+nω0−iγ)/sA_n``,
     ``FA_n = Δ/sA_n``, ``h_n = tanh((ω+nω0)/2T)``; ``omega`` and the parameters by name.
+    ``extended=True`` computes them in ``np.longdouble`` (80-bit where the platform has it).
     """
     if not isinstance(p, DriveParams):
         raise ValueError(f"p={p!r} is not allowed: need p a DriveParams")
@@ -86,6 +87,8 @@ def shifted_values(omega, p: DriveParams, names) -> dict:
     require(w is not None, "omega", "complex array", "real")
     require(bool(np.all(np.isfinite(w))), "omega", "array with NaN/inf", "finite")
     out, roots = {}, {}
+    if extended:
+        w = w.astype(np.longdouble)
     for name in names:
         if name == "omega":
             out[name] = w
@@ -99,15 +102,24 @@ def shifted_values(omega, p: DriveParams, names) -> dict:
             k, n = kind
             wn = w + n * p.omega0
             if k == "h":
-                out[name] = distribution(wn, p.temperature)
+                out[name] = _distribution(wn, p.temperature) if extended else distribution(wn, p.temperature)
                 continue
             side = k[-1]
             if (side, n) not in roots:
-                s = (s_retarded if side == "R" else s_advanced)(wn, p.delta, p.gamma)
+                if extended:   # same formulas as conventions.s_retarded/s_advanced, in longdouble
+                    zr = wn + np.clongdouble(1j) * p.gamma
+                    s = np.sqrt(zr - p.delta) * np.sqrt(zr + p.delta)
+                    s = s if side == "R" else -np.conj(s)
+                else:
+                    s = (s_retarded if side == "R" else s_advanced)(wn, p.delta, p.gamma)
                 roots[side, n] = (wn + (1j if side == "R" else -1j) * p.gamma, s)
             z, s = roots[side, n]
             out[name] = {"s": s, "G": z / s, "F": p.delta / s}[k[0]]
     return out
+
+
+def _distribution(w, T):
+    return np.sign(w) if T == 0 else np.tanh(w / (2 * T))
 
 
 class Kernel:
@@ -122,8 +134,11 @@ class Kernel:
         self.source, self.path = source, path
         self.shifts = tuple(sorted({k[1] for a in self.args if (k := _parse_shift(a))}))
 
-    def __call__(self, omega, p: DriveParams) -> dict:
-        vals = shifted_values(omega, p, self.args)
+    def __call__(self, omega, p: DriveParams, *, extended: bool = False) -> dict:
+        """Evaluate at real frequencies ``omega``.  ``extended=True`` evaluates inputs and the
+        generated code in ``np.longdouble`` (slower; for the cancellation-prone K blocks at
+        γ ≲ 1e-3, where double precision leaves ~1e-11 relative error), returning complex128."""
+        vals = shifted_values(omega, p, self.args, extended=extended)
         shape = np.shape(vals["omega"]) if "omega" in vals else np.shape(omega)
         return self._pack(self.fn(*[vals[a] for a in self.args]), shape)
 
@@ -152,7 +167,7 @@ class _ZeroKernel:
     def __init__(self, key):
         self.key = key
 
-    def __call__(self, omega, p):
+    def __call__(self, omega, p, *, extended: bool = False):
         vals = shifted_values(omega, p, ("omega",))
         return np.zeros(np.shape(vals["omega"]) + (2, 2), dtype=complex)
 
@@ -164,8 +179,8 @@ class _BlockKernel:
     def __init__(self, kern):
         self.kernel, self.key, self.shifts, self.args = kern, kern.key, kern.shifts, kern.args
 
-    def __call__(self, omega, p):
-        return self.kernel(omega, p)["X"]
+    def __call__(self, omega, p, *, extended: bool = False):
+        return self.kernel(omega, p, extended=extended)["X"]
 
     def __repr__(self):
         return f"BlockKernel({self.key!r})"
@@ -345,6 +360,6 @@ def block_kernel(k: int, m: int, comp: str):
 
     def factory():
         from .hierarchy import hierarchy
-        return {"X": hierarchy(order=k)[k, m].component(comp)}
+        return {"X": hierarchy(order=k).graph(k, m).component(comp)}
 
     return _BlockKernel(compile_kernel(factory, key=key))
