@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+
+# Batched small-matrix LAPACK (Floquet, BdG, KB) is 3-10x slower with OpenBLAS threads on
+# small machines; parallelism comes from processes (sweeps) instead.  Set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 __all__ = ["main", "COMMANDS"]
 

@@ -1,6 +1,9 @@
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Small batched LAPACK calls run 3-10x slower with OpenBLAS threads on a 2-core machine
+# (measured by the Floquet and BdG tests); one thread per process, set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
