@@ -52,6 +52,9 @@ def main(argv=None) -> int:
     except ValueError as exc:  # invalid physical parameters: one line, exit 2
         print(f"floquetsym: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("floquetsym: interrupted", file=sys.stderr)
         return 130
