@@ -297,27 +297,63 @@ def _random_values(variables, rng, npoints: int):
     return vals
 
 
+def _eval_graph(expr, vals: dict, memo: dict):
+    """Numerical value of a SymPy expression graph, each distinct node evaluated once
+    (lambdify would print the graph as a tree, exponentially large above order 2)."""
+    stack = [expr]
+    while stack:
+        e = stack[-1]
+        if e in memo:
+            stack.pop()
+            continue
+        if e.is_Symbol:
+            memo[e] = vals[kd.symbol_kind(e.name)]
+            stack.pop()
+            continue
+        if e.is_Number or e is sp.I:
+            memo[e] = complex(e)
+            stack.pop()
+            continue
+        todo = [a for a in e.args if a not in memo]
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        args = [memo[a] for a in e.args]
+        if e.is_Add:
+            v = args[0]
+            for x in args[1:]:
+                v = v + x
+        elif e.is_Mul:
+            v = args[0]
+            for x in args[1:]:
+                v = v * x
+        elif e.is_Pow:
+            v = args[0] ** args[1]
+        else:  # pragma: no cover - blocks contain only +, *, ** of symbols and numbers
+            raise TypeError(f"unexpected node {type(e).__name__}")
+        memo[e] = v
+    return memo[expr]
+
+
 def _residual_sym(terms, rng, npoints):
     """max |Σ terms| / Σ |terms| entrywise, at random complex points (see _random_values)."""
     import numpy as np
 
-    flat = [e for t in terms for c in "RAK" for e in getattr(t, c)]
-    names = sorted({s.name for e in flat for s in e.free_symbols}, key=str)
-    variables = frozenset(kd.symbol_kind(n) for n in names)
-    vals = _random_values(variables, rng, npoints)
-    args = [kd.sym(*kd.symbol_kind(n)) for n in names]
-    f = sp.lambdify(args, flat, modules="numpy", cse=True)
-    out = f(*[vals[kd.symbol_kind(n)] for n in names])
-    per = len(flat) // len(terms)
-    vals_t = [[np.broadcast_to(np.asarray(out[i * per + j], dtype=complex), (npoints,))
-               for j in range(per)] for i in range(len(terms))]
+    names = sorted({s.name for t in terms for s in t.free_symbols})
+    vals = _random_values(frozenset(kd.symbol_kind(n) for n in names), rng, npoints)
+    memo: dict = {}
     worst = 0.0
-    for j in range(per):
-        total = np.abs(sum(v[j] for v in vals_t))
-        scale = sum(np.abs(v[j]) for v in vals_t)
-        ok = scale > 0
-        if np.any(ok):
-            worst = max(worst, float(np.max(total[ok] / scale[ok])))
+    for c in "RAK":
+        for i in range(2):
+            for j in range(2):
+                parts = [np.broadcast_to(np.asarray(_eval_graph(getattr(t, c)[i, j], vals, memo),
+                                                    dtype=complex), (npoints,)) for t in terms]
+                total = np.abs(sum(parts))
+                scale = sum(np.abs(x) for x in parts)
+                ok = scale > 0
+                if np.any(ok):
+                    worst = max(worst, float(np.max(total[ok] / scale[ok])))
     return worst
 
 
