@@ -11,20 +11,20 @@ Floquet blocks :math:`X_{\omega+m\omega_0,\,\omega}` are expressions in the symb
 
 Symbols (created once, with assumptions)
     ``omega`` (real), ``omega0``, ``gamma``, ``Delta`` (positive), ``theta``, ``T``
-    (non-negative), and for every Floquet shift *n* the zeroth-order values at
-    :math:`\omega + n\omega_0`:  ``sR_n`` = :math:`s^R(\omega+n\omega_0)`, ``sA_n`` =
-    :math:`s^A(\omega+n\omega_0)` (complex, no assumptions), ``h_n`` =
-    :math:`\tanh((\omega+n\omega_0)/2T)` (real).  Negative *n* is spelled ``m``: ``sR_m1``.
-    The square roots are never written symbolically: a kernel receives the branch-correct
-    numbers from :func:`floquetsym.conventions.s_retarded` / ``s_advanced``.  The only
-    algebraic facts used are :math:`(s^R_n)^2 = (\omega+n\omega_0+i\gamma)^2-\Delta^2` and
-    :math:`(s^A_n)^2 = (\omega+n\omega_0-i\gamma)^2-\Delta^2` (see :func:`reduce_roots`).
+    (non-negative), and for every Floquet shift *n* the zeroth-order functions at
+    :math:`\omega + n\omega_0` (:func:`sym`): ``sR_n``, ``sA_n`` = :math:`s^{R,A}(\omega+n\omega_0)`,
+    ``GR_n = (ω+nω0+iγ)/sR_n``, ``FR_n = Δ/sR_n`` (so :math:`g^R_n = G^R_n\tau_3 - iF^R_n\tau_1`),
+    ``GA_n``, ``FA_n`` likewise, and ``h_n`` = :math:`\tanh((\omega+n\omega_0)/2T)` (real).
+    Negative *n* is spelled ``m``: ``sR_m1``.  No square root is ever written symbolically: a
+    kernel receives the branch-correct numbers from :func:`floquetsym.conventions.s_retarded`
+    / ``s_advanced``.  The only algebraic facts the hierarchy uses are
+    :math:`(G_n)^2 - (F_n)^2 = 1` (i.e. :math:`g_n^2 = 1`) and :math:`\Lambda_n = s_n g_n`
+    (see :func:`reduce_normal`, :func:`explicit`).
 
 Zeroth order at shift *n* (DESIGN §3):
-    :math:`\Lambda^R_n = (\omega+n\omega_0+i\gamma)\tau_3 - i\Delta\tau_1`,
-    :math:`\Lambda^A_n = (\omega+n\omega_0-i\gamma)\tau_3 - i\Delta\tau_1`,
-    :math:`\Lambda^K_n = 2i\gamma h_n\tau_3`;  :math:`g^{R,A}_n = \Lambda^{R,A}_n/s^{R,A}_n`,
-    :math:`g^K_n = g^R_n h_n - h_n g^A_n`.
+    :math:`\Lambda^R_n = s^R_n g^R_n = (\omega+n\omega_0+i\gamma)\tau_3 - i\Delta\tau_1`,
+    :math:`\Lambda^A_n = s^A_n g^A_n`, :math:`\Lambda^K_n = \Lambda^R_n h_n - h_n\Lambda^A_n
+    = 2i\gamma h_n\tau_3`;  :math:`g^K_n = g^R_n h_n - h_n g^A_n`.
 """
 from __future__ import annotations
 

@@ -97,7 +97,7 @@ def test_kernels_agree_with_mpmath(k, m, rng):
         assert err_dbl.max() < (1e-12 if k <= 1 else 2e-10), (comp, err_dbl.max())
 
 
-@pytest.mark.parametrize("k,m", [(1, 1), (2, 0), (2, 2)])
+@pytest.mark.parametrize("k,m", [(1, 1), (2, 0), (2, 2), pytest.param(3, 1, marks=pytest.mark.slow)])
 def test_retarded_advanced_keldysh_symmetry(k, m, p, rng):
     """g^A_m(ω) = −τ3 [g^R_{−m}(ω+mω0)]† τ3 and g^K_m(ω) = +τ3 [g^K_{−m}(ω+mω0)]† τ3
     (at k = 0: τ3 (g^K)† τ3 = (g^R − g^A) h = g^K):
@@ -112,7 +112,7 @@ def test_retarded_advanced_keldysh_symmetry(k, m, p, rng):
     assert np.abs(KK - TAU3 @ _dag(Km) @ TAU3).max() < 1e-10 * np.abs(KK).max()
 
 
-@pytest.mark.parametrize("k", [1, 2])
+@pytest.mark.parametrize("k", [1, 2, pytest.param(3, marks=pytest.mark.slow)])
 def test_normalisation_from_kernels_on_real_axis(k, p, rng):
     """Σ_j Σ_m' g^(j)_{m−m'}(ω+m'ω0) ∘ g^(k−j)_{m'}(ω) = 0 with physical (real-ω) values."""
     w = rng.uniform(-3, 3, 60)
