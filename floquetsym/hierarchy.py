@@ -538,3 +538,18 @@ def hierarchy(order: int = 2) -> Hierarchy:
     if order not in _HIERARCHIES:
         _HIERARCHIES[order] = Hierarchy(order)
     return _HIERARCHIES[order]
+
+
+class _CallableModule(type(functools)):
+    """``from floquetsym import hierarchy`` must give something callable even when this module
+    was imported first (the import system then binds the *module* to ``floquetsym.hierarchy``,
+    shadowing the public function of the same name): calling the module calls
+    :func:`hierarchy`."""
+
+    def __call__(self, order: int = 2) -> Hierarchy:
+        return hierarchy(order)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _CallableModule
