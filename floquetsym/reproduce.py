@@ -23,6 +23,11 @@ __all__ = ["reproduce", "write_report"]
 log = logging.getLogger(__name__)
 
 
+def _cell(x) -> str:
+    """A markdown table cell: pipes escaped, line breaks folded."""
+    return str(x).replace("|", "\\|").replace("\n", " ")
+
+
 def _verdict(c: Claim) -> str:
     return {True: "PASS", False: "DIFFERS", None: "SHOWN"}[c.passed]
 
@@ -40,11 +45,11 @@ def write_report(out: Path, done: list[tuple], missing: list[str], *, quick: boo
     claims_json = []
     for panel, output, err, secs in done:
         if err:
-            lines.append(f"| {panel.name} | (panel failed) | `{err}` | | ERROR | |")
+            lines.append(f"| {panel.name} | (panel failed) | `{_cell(err)}` | | ERROR | |")
             continue
         for c in output.claims:
-            lines.append(f"| {panel.name} | {c.claim} | {c.measured} | {c.expected} | "
-                         f"{_verdict(c)} | {c.source} |")
+            lines.append(f"| {panel.name} | {_cell(c.claim)} | {_cell(c.measured)} | "
+                         f"{_cell(c.expected)} | {_verdict(c)} | {_cell(c.source)} |")
             claims_json.append({"panel": panel.name, **c.__dict__, "verdict": _verdict(c)})
     if missing:
         lines += ["", "Panels not available in this version: " + ", ".join(missing) + "."]

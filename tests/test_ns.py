@@ -283,3 +283,22 @@ def test_dissipative_part_only_above_pair_breaking_threshold():
         assert 0 < b < 0.11 * a                    # ∝ γ (or faster)
     a, b = im_over_re(2.5, 1e-3), im_over_re(2.5, 1e-4)
     assert b > 0.5 and b == pytest.approx(a, rel=0.01)
+
+
+def test_heating_paragraph_limit_at_fixed_heating():
+    """Text after Eq. (10): at fixed E_ex = θ²/√(Δγ), n_s^(1)(2Δ) → 0 while n_s^(2)/n_s^(0) → −∞.
+
+    θ(γ) = √(E_ex)(Δγ)^{1/4}; n_s^(1) ∝ θ ln γ falls, n_s^(2) ∝ θ²/γ ∝ 1/√γ grows."""
+    from floquetsym import DriveParams, superfluid_density
+    e_ex = 1e-2
+    r1, r2 = [], []
+    for g in (1e-2, 1e-3, 1e-4):
+        theta = np.sqrt(e_ex * np.sqrt(g))
+        p = DriveParams(theta=theta, omega0=2.0, gamma=g)
+        n0 = superfluid_density(p, order=0).value
+        r1.append(abs(superfluid_density(p, order=1).value) / n0)
+        r2.append(superfluid_density(p, order=2).value / n0)
+    assert r1[0] > r1[1] > r1[2] > 0
+    assert r2[0] > r2[1] > r2[2] and r2[0] < 0
+    # the 1/√γ law: each decade in γ multiplies n_s^(2)/n_s^(0) by ≈ √10
+    assert r2[2] / r2[1] == pytest.approx(np.sqrt(10), rel=0.05)

@@ -25,12 +25,16 @@ def _fig_panel(name, claims, *, fail=None):
     return Panel(name=name, title=name, run=run, quick_seconds=0.1, full_seconds=0.1)
 
 
+def _cells(row):
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row)]
+
+
 def _table_rows(md):
     return [ln for ln in md.splitlines() if ln.startswith("| ") and not ln.startswith("| panel")]
 
 
 def test_report_rows_and_interrupt(tmp_path, monkeypatch):
-    c = [Claim("a holds", "1.0 ± 0.1", "1", True), Claim("b holds", "3", "2", False)]
+    c = [Claim("a holds", "1.0 ± 0.1", "1", True), Claim("b |x| holds", "3", "2", False)]
     panels = [_fig_panel("p1", c), _fig_panel("p2", [Claim("c", "x", "y", None)]),
               _fig_panel("p3", [], fail=RuntimeError("boom")),
               _fig_panel("p4", [], fail=KeyboardInterrupt())]
@@ -40,7 +44,7 @@ def test_report_rows_and_interrupt(tmp_path, monkeypatch):
     md = (tmp_path / "report.md").read_text()
     assert "Interrupted" in md and "missing_mod" in md
     rows = _table_rows(md)
-    assert [r.split("|")[5].strip() for r in rows] == ["PASS", "DIFFERS", "SHOWN", "ERROR"]
+    assert [_cells(r)[5] for r in rows] == ["PASS", "DIFFERS", "SHOWN", "ERROR"]
     for name in ("p1", "p2"):
         assert (tmp_path / f"{name}.png").read_bytes()[:8] == PNG
     html = (tmp_path / "report.html").read_text()
@@ -66,5 +70,6 @@ def test_quick_reproduce_outputs(quick_run):
     claims = json.loads((quick_run / "claims.json").read_text())["claims"]
     rows = _table_rows(md)
     assert len(rows) == len(claims) > 0
+    assert all(len(_cells(r)) == 8 for r in rows), "a claim broke the table (unescaped pipe?)"
     assert "ERROR" not in md, md
     assert (quick_run / "report.html").stat().st_size > 1000
