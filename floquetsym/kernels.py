@@ -28,13 +28,13 @@ import importlib.util
 import logging
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from . import __version__
 from .conventions import distribution, s_advanced, s_retarded
+from ._io import atomic_write
 from .params import DriveParams, require, require_int
 
 __all__ = ["compile_kernel", "block_kernel", "shifted_values", "Kernel", "cache_dir",
@@ -290,21 +290,6 @@ def _arg_order(name: str):
     return (2, n, kind)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def compile_kernel(exprs, *, key: str, depends=(), use_cache: bool = True) -> Kernel:
     """Compile SymPy expressions to a cached, vectorised NumPy kernel.
 
@@ -339,7 +324,7 @@ def compile_kernel(exprs, *, key: str, depends=(), use_cache: bool = True) -> Ke
     if kern is None:
         body = _generate(exprs() if factory else exprs, key, full_key)
         if path is not None:
-            _write_atomic(path, f"# KEY: {full_key}\n# BODY_SHA256: {_sha(body)}\n{body}")
+            atomic_write(path, f"# KEY: {full_key}\n# BODY_SHA256: {_sha(body)}\n{body}")
         kern = _load_source(body, key, path)
     _MEMO[full_key] = kern
     return kern

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from floquetsym._io import atomic_write
 
 __all__ = ["save_checkpoint", "load_checkpoint", "CheckpointError", "FORMAT"]
 
@@ -64,20 +64,7 @@ def save_checkpoint(path, arrays: dict, header: dict | None = None) -> Path:
     header["sha256"] = {k: _digest(a) for k, a in clean.items()}
     blob = json.dumps(header, sort_keys=True, allow_nan=True).encode("utf-8")
     clean[_HEADER_KEY] = np.frombuffer(blob, dtype=np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **clean)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, lambda fh: np.savez(fh, **clean))
     return path
 
 

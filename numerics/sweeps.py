@@ -27,6 +27,8 @@ from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
+from floquetsym._io import atomic_write
+
 __all__ = ["SweepResult", "sweep", "grid", "parse_range"]
 
 
@@ -102,12 +104,6 @@ def _point_key(func_name: str, point: Mapping) -> str:
 
 def _sibling(stem: Path, suffix: str) -> Path:
     return stem.with_name(stem.name + suffix)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _clean(row: Mapping) -> dict:
@@ -196,10 +192,10 @@ def sweep(func: Callable[..., Mapping], points: list[dict], *, executor: cf.Exec
     res = SweepResult(points=[dict(p) for p in points], rows=rows,
                       meta={"function": name, "n_points": len(points), **provenance(), **(meta or {})})
     if out is not None:
-        _atomic_write(_sibling(out, ".csv"), res.to_csv_text().encode())
+        atomic_write(_sibling(out, ".csv"), res.to_csv_text().encode())
         cols = {k: res.column(k) for k in list(points[0]) + list(rows[0])}
         buf = io.BytesIO()
         np.savez(buf, **cols)
-        _atomic_write(_sibling(out, ".npz"), buf.getvalue())
-        _atomic_write(_sibling(out, ".json"), json.dumps(res.meta | {"points": points}, indent=1).encode())
+        atomic_write(_sibling(out, ".npz"), buf.getvalue())
+        atomic_write(_sibling(out, ".json"), json.dumps(res.meta | {"points": points}, indent=1).encode())
     return res

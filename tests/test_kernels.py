@@ -208,7 +208,7 @@ def test_cache_cold_warm_corrupt_stale(tmp_path):
     assert _run(env) == "NOSYMPY"
     path.write_text("garbage")                               # truncated/garbage
     assert _run(env) == "SYMPY"
-    assert not [q for q in tmp_path.iterdir() if q.name.startswith(".tmp-")]
+    assert not [q for q in tmp_path.iterdir() if q.name.endswith(".tmp")]
 
 
 def test_no_cache_env_bypasses_disk(tmp_path, monkeypatch, p):
