@@ -106,7 +106,7 @@ def fields_from_gram(g):
 
 
 def orbitals_from_eig(vecs, energies, temperature):
-    n2, n = vecs.shape[0], vecs.shape[0] // 2
+    n = vecs.shape[0] // 2
     w = np.sqrt(np.clip(_orbital_weights(energies[:n], temperature), 0.0, None))
     v = vecs[:, :n] * w
     X = np.empty((n, 4, n))

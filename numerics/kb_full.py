@@ -189,7 +189,7 @@ class FullKBStepper:
         self._measure(i)
 
     def _measure(self, i):
-        dt, b = self.p.dt, self.band
+        dt = self.p.dt
         q = np.full(i + 1, dt)
         q[0] = q[i] = 0.5 * dt
         if i == 0:
