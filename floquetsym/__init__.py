@@ -15,7 +15,7 @@ import importlib
 __version__ = "0.1.0"
 
 from .params import DriveParams  # noqa: E402  (cheap, always available)
-from .result import ConvergenceWarning, Result  # noqa: E402
+from .result import ConvergenceWarning, PerturbativeWarning, Result  # noqa: E402
 
 _LAZY = {
     "hierarchy": "floquetsym.hierarchy",
@@ -27,7 +27,7 @@ _LAZY = {
     "quasienergies": "floquetsym.floquet",
 }
 
-__all__ = ["DriveParams", "Result", "ConvergenceWarning", "__version__", *_LAZY]
+__all__ = ["DriveParams", "Result", "ConvergenceWarning", "PerturbativeWarning", "__version__", *_LAZY]
 
 
 def __getattr__(name):

@@ -75,32 +75,20 @@ def _numeric_integrand(p: DriveParams):
 
 @functools.lru_cache(maxsize=None)
 def symbolic_component(k: int, m: int):
-    """Lambdified Tr τ1 g^(k)K_m(ω) from the symbolic hierarchy: ``f(omega, p)`` → complex array."""
-    import sympy as sp
+    """Tr τ1 g^(k)K_m(ω) from the symbolic hierarchy, compiled by
+    :func:`floquetsym.kernels.compile_kernel` (cse, disk cache): ``f(omega, p)`` → complex array."""
+    from .kernels import compile_kernel
 
-    from . import keldysh as kd
-    from .conventions import distribution, s_advanced, s_retarded
-    from .pairs_symbolic import gap_trace
-    expr = gap_trace(k, m)
-    syms = sorted((s for s in expr.free_symbols if kd.symbol_kind(s.name) is not None),
-                  key=lambda s: s.name)
-    kinds = [kd.symbol_kind(s.name) for s in syms]
-    fn = sp.lambdify([kd.omega, kd.omega0, kd.gamma, kd.Delta] + syms, expr,
-                     modules="numpy", cse=True)
-    # zeroth-order values at ω + nω0, as documented in floquetsym.keldysh
-    makers = {"sR": lambda w, p: s_retarded(w, p.delta, p.gamma),
-              "sA": lambda w, p: s_advanced(w, p.delta, p.gamma),
-              "GR": lambda w, p: (w + 1j * p.gamma) / s_retarded(w, p.delta, p.gamma),
-              "FR": lambda w, p: p.delta / s_retarded(w, p.delta, p.gamma),
-              "GA": lambda w, p: (w - 1j * p.gamma) / s_advanced(w, p.delta, p.gamma),
-              "FA": lambda w, p: p.delta / s_advanced(w, p.delta, p.gamma),
-              "h": lambda w, p: distribution(w, p.temperature)}
+    def build():
+        from .pairs_symbolic import gap_trace
+        return {"T": gap_trace(k, m)}
+    kern = compile_kernel(build, key=f"gap_trace_k{k}_m{m}".replace("-", "m"),
+                          depends=("floquetsym.hierarchy", "floquetsym.pairs_symbolic",
+                                   "floquetsym.heating"))
 
     def f(w, p):
         w = np.asarray(w, dtype=float)
-        args = [makers[name](w + n * p.omega0, p) for name, n in kinds]
-        return np.broadcast_to(np.asarray(fn(w, p.omega0, p.gamma, p.delta, *args),
-                                          dtype=complex), w.shape)
+        return np.broadcast_to(np.asarray(kern(w, p)["T"], dtype=complex), w.shape)
     return f
 
 

@@ -26,16 +26,12 @@ import numpy as np
 from scipy import integrate
 
 from .params import DriveParams, require, require_finite
-from .result import ConvergenceWarning, Result
+from .result import PerturbativeWarning, ConvergenceWarning, Result
 
 __all__ = ["pair_excitations", "pair_excitations_asymptote", "gap_correction",
            "PerturbativeWarning", "d1_density"]
 
 _TAIL_START = 40.0        # ξ beyond max(40Δ, 4ω0) is mapped to u = 1/ξ
-
-
-class PerturbativeWarning(UserWarning):
-    """θ is not small compared with Δ: a perturbative (order-θ²) result is outside its range."""
 
 
 def _check_perturbative(p: DriveParams) -> None:

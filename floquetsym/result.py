@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Result", "ConvergenceWarning", "provenance"]
+__all__ = ["Result", "ConvergenceWarning", "PerturbativeWarning", "provenance"]
 
 
 class ConvergenceWarning(UserWarning):
     """A requested tolerance was not met (quadrature, Floquet truncation, time grid)."""
+
+
+class PerturbativeWarning(UserWarning):
+    """θ is not small compared with Δ: a perturbative (order-θ²) result is outside its range."""
 
 
 @functools.lru_cache(maxsize=1)

@@ -32,7 +32,6 @@ import functools
 
 import numpy as np
 
-from .conventions import distribution, s_advanced, s_retarded
 from .params import require_int
 
 # SymPy, floquetsym.keldysh and floquetsym.hierarchy are imported inside the functions that
@@ -86,61 +85,15 @@ def ldos_trace(order: int):
     return b.R[0, 0], (b.K[0, 0] - b.R[0, 0] + b.A[0, 0]) / 2
 
 
-def _shift_symbols(expr):
-    from . import keldysh as kd
-    out = {}
-    for s in expr.free_symbols:
-        kind = kd.symbol_kind(s.name)
-        if kind is not None:
-            out[s] = kind
-    return out
-
-
-class _Kernel:
-    """A lambdified trace: call ``kernel(omega, p)`` → complex array like ``omega``."""
-
-    def __init__(self, expr, name):
-        import sympy as sp
-
-        from . import keldysh as kd
-        self.name = name
-        self.expr = expr
-        shift_syms = _shift_symbols(expr)
-        self.shift_syms = sorted(shift_syms, key=lambda s: s.name)
-        self.kinds = [shift_syms[s] for s in self.shift_syms]
-        self.shifts = sorted({k[1] for k in self.kinds})
-        base = [kd.omega, kd.omega0, kd.gamma, kd.Delta]
-        self.args = base + self.shift_syms
-        self._fn = sp.lambdify(self.args, expr, modules="numpy", cse=True)
-
-    def __call__(self, omega, p):
-        w = np.asarray(omega, dtype=float)
-        vals = {}
-        for n in self.shifts:   # every zeroth-order symbol kind of floquetsym.keldysh
-            wn = w + n * p.omega0
-            sr = s_retarded(wn, p.delta, p.gamma)
-            sa = s_advanced(wn, p.delta, p.gamma)
-            vals.update({("sR", n): sr, ("sA", n): sa, ("h", n): distribution(wn, p.temperature),
-                         ("GR", n): (wn + 1j * p.gamma) / sr, ("FR", n): p.delta / sr,
-                         ("GA", n): (wn - 1j * p.gamma) / sa, ("FA", n): p.delta / sa})
-        args = [w, p.omega0, p.gamma, p.delta] + [vals[k] for k in self.kinds]
-        out = self._fn(*args)
-        return np.broadcast_to(np.asarray(out, dtype=complex), w.shape)
-
-
 @functools.lru_cache(maxsize=None)
 def ns_kernel(order: int, harmonic: int):
     """Lambdified F_{k,n}: ``ns_kernel(k, n)(omega, p)`` → complex array (cached per process).
 
     Uses :func:`floquetsym.kernels.compile_kernel` with a factory (content-hashed disk cache:
-    a warm call neither builds the trace nor imports SymPy); falls back to an in-process
-    ``sympy.lambdify(cse=True)`` when that module is absent.
+    a warm call neither builds the trace nor imports SymPy).
     """
+    from .kernels import compile_kernel
     order, harmonic = _validate(order, harmonic)
-    try:
-        from .kernels import compile_kernel
-    except ImportError:
-        return _Kernel(ns_trace(order, harmonic), f"ns_{order}_{harmonic}")
     kern = compile_kernel(lambda: {"F": ns_trace(order, harmonic)},
                           key=f"ns_trace_k{order}_n{harmonic}".replace("-", "m"),
                           depends=("floquetsym.hierarchy", "floquetsym.traces"))
