@@ -47,12 +47,14 @@ Harmonics
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 __all__ = [
     "TAU0", "TAU1", "TAU2", "TAU3", "SIGMA_R_SIGN", "SIGMA_A_SIGN",
     "distribution", "s_retarded", "s_advanced", "g_retarded", "g_advanced", "g_keldysh",
-    "dynes_dos", "ns0_bcs",
+    "dynes_dos", "ns0_bcs", "parse_shift_symbol",
 ]
 
 TAU0 = np.eye(2, dtype=complex)
@@ -126,3 +128,17 @@ def ns0_bcs(delta: float, temperature: float) -> float:
     if temperature == 0:
         return 0.5 * delta
     return 0.5 * delta * np.tanh(delta / (2.0 * temperature))
+
+
+#: Names of the zeroth-order functions at shifted frequency ω + nω0 used by the symbolic
+#: hierarchy and its kernels: ``sR_2`` = s^R(ω+2ω0), ``GA_m1`` = G^A(ω−ω0), ``h_0`` = h(ω), …
+_SHIFT_SYMBOL = re.compile(r"^(sR|sA|GR|FR|GA|FA|h)_(m?)(\d+)$")
+
+
+def parse_shift_symbol(name: str):
+    """``"sR_m2" -> ("sR", -2)``; ``None`` for names that are not shift symbols (no SymPy needed)."""
+    mt = _SHIFT_SYMBOL.match(name)
+    if mt is None:
+        return None
+    n = int(mt.group(3))
+    return mt.group(1), (-n if mt.group(2) else n)

@@ -29,10 +29,11 @@ Zeroth order at shift *n* (DESIGN §3):
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
 import sympy as sp
+
+from .conventions import parse_shift_symbol
 
 __all__ = [
     "omega", "omega0", "gamma", "Delta", "theta", "T", "TAU0", "TAU1", "TAU2", "TAU3",
@@ -52,7 +53,6 @@ TAU3 = sp.ImmutableMatrix([[1, 0], [0, -1]])
 _Z2 = sp.ImmutableMatrix.zeros(2, 2)
 
 _KINDS = ("sR", "sA", "GR", "FR", "GA", "FA", "h")
-_NAME = re.compile(r"^(sR|sA|GR|FR|GA|FA|h)_(m?)(\d+)$")
 
 
 def _tag(n: int) -> str:
@@ -95,11 +95,7 @@ def hh(n: int) -> sp.Symbol:
 
 def symbol_kind(name: str):
     """``"sR_m2" -> ("sR", -2)``; ``None`` for names that are not shift symbols."""
-    mt = _NAME.match(name)
-    if mt is None:
-        return None
-    n = int(mt.group(3))
-    return mt.group(1), (-n if mt.group(2) else n)
+    return parse_shift_symbol(name)
 
 
 def shift_index(sym) -> int | None:

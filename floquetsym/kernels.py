@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .conventions import distribution, s_advanced, s_retarded
+from .conventions import distribution, parse_shift_symbol, s_advanced, s_retarded
 from ._io import atomic_write
 from .params import DriveParams, require, require_int
 
@@ -48,7 +48,6 @@ GENERATOR_VERSION = "1"
 DEFAULT_DEPENDS = ("floquetsym.conventions", "floquetsym.keldysh", "floquetsym._sparse",
                    "floquetsym.hierarchy", "floquetsym.kernels")
 
-_SHIFT = re.compile(r"^(sR|sA|GR|FR|GA|FA|h)_(m?)(\d+)$")
 _PARAMS = {"omega0": "omega0", "gamma": "gamma", "Delta": "delta", "theta": "theta",
            "T": "temperature"}
 _MEMO: dict = {}
@@ -65,12 +64,7 @@ def cache_dir() -> Path | None:
     return Path(base) / "floquetsym" / __version__
 
 
-def _parse_shift(name: str):
-    mt = _SHIFT.match(name)
-    if mt is None:
-        return None
-    n = int(mt.group(3))
-    return mt.group(1), (-n if mt.group(2) else n)
+_parse_shift = parse_shift_symbol
 
 
 def shifted_values(omega, p: DriveParams, names, *, extended: bool = False) -> dict:
