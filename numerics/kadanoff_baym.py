@@ -120,6 +120,19 @@ def _t3x_t3(x):
     return y
 
 
+def step_all(stepper, desc: str) -> None:
+    """``start()`` then ``step()`` to the last time of ``stepper`` (GKBA or two-time), with an
+    optional progress bar and the solver's BLAS thread limit."""
+    stepper.start()
+    steps = range(stepper.S - 1)
+    if stepper.progress:
+        from tqdm import tqdm
+        steps = tqdm(steps, desc=desc, unit="step")
+    with blas_threads(stepper.threads):
+        for _ in steps:
+            stepper.step()
+
+
 class GKBAStepper:
     """GKBA time stepper (module docstring); ``start`` / ``step`` / ``run`` interface."""
 
@@ -314,14 +327,7 @@ class GKBAStepper:
 
     def run(self) -> KBResult:
         t0 = time.perf_counter()
-        self.start()
-        steps = range(self.S - 1)
-        if self.progress:
-            from tqdm import tqdm
-            steps = tqdm(steps, desc="GKBA", unit="step")
-        with blas_threads(self.threads):
-            for _ in steps:
-                self.step()
+        step_all(self, "GKBA")
         o = self.obs
         dens = o["density"]
         meta = {

@@ -33,7 +33,6 @@ import numpy as np
 from floquetsym.params import require
 from floquetsym.result import provenance
 
-from .kb_blas import blas_threads
 from .kb_model import KBParams, bcs_gap, expm_bdg, thermal_state
 
 __all__ = ["FullKBStepper", "full_memory_estimate"]
@@ -204,16 +203,9 @@ class FullKBStepper:
         g._store(i)
 
     def run(self):
-        from .kadanoff_baym import KBResult
+        from .kadanoff_baym import KBResult, step_all
         t0 = time.perf_counter()
-        self.start()
-        steps = range(self.S - 1)
-        if self.progress:
-            from tqdm import tqdm
-            steps = tqdm(steps, desc="KB two-time", unit="step")
-        with blas_threads(self.threads):
-            for _ in steps:
-                self.step()
+        step_all(self, "KB two-time")
         o = self.obs
         dens = o["density"]
         meta = {"mode": "full", "wall_s": time.perf_counter() - t0,
