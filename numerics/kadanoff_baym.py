@@ -47,6 +47,11 @@ rule in the interaction picture for the collision term,
 trapezoid quadrature of the memory integrals, the implicit end-point term solved by fixed-point
 iteration, and Δ_{n+1/2} made self-consistent by a predictor (linear extrapolation) and
 ``correctors`` re-evaluations with Δ_{n+1/2} = (Δ_n + Δ_{n+1})/2.
+
+Checkpoints (GKBA only; :mod:`numerics.kb_checkpoint`): ``run(p, checkpoint="q.npz")`` writes
+U, ρ, η, the last collision terms, the history rows 0..n, Δ and the observables up to step n,
+with the parameters and solver options, every ``checkpoint_every`` steps (default 500) and at
+the end; run again with the same arguments and it resumes, bit-identical to an uninterrupted run.
 """
 from __future__ import annotations
 
@@ -60,6 +65,7 @@ import numpy as np
 from floquetsym.params import require
 from floquetsym.result import ConvergenceWarning, provenance
 
+from . import kb_checkpoint
 from .kb_blas import blas_threads
 from .kb_model import (Band, KBParams, bath_kernel, bcs_gap, expm_bdg, make_band,
                        thermal_state)
@@ -120,17 +126,21 @@ def _t3x_t3(x):
     return y
 
 
-def step_all(stepper, desc: str) -> None:
-    """``start()`` then ``step()`` to the last time of ``stepper`` (GKBA or two-time), with an
-    optional progress bar and the solver's BLAS thread limit."""
-    stepper.start()
-    steps = range(stepper.S - 1)
+def step_all(stepper, desc: str, *, resumed: bool = False, after_step=None) -> None:
+    """``start()`` (unless ``resumed``: the state was loaded at step ``stepper.n``) then
+    ``step()`` to the last time of ``stepper`` (GKBA or two-time), with an optional progress
+    bar and the solver's BLAS thread limit; ``after_step(stepper)`` follows every step."""
+    if not resumed:
+        stepper.start()
+    steps = range(stepper.n, stepper.S - 1)
     if stepper.progress:
         from tqdm import tqdm
-        steps = tqdm(steps, desc=desc, unit="step")
+        steps = tqdm(steps, desc=desc, unit="step", total=stepper.S - 1, initial=stepper.n)
     with blas_threads(stepper.threads):
         for _ in steps:
             stepper.step()
+            if after_step is not None:
+                after_step(stepper)
 
 
 class GKBAStepper:
@@ -325,9 +335,33 @@ class GKBAStepper:
         self.delta[m] = self.gap(rho, m)
         self._store(m)
 
-    def run(self) -> KBResult:
+    def state(self) -> tuple[dict, dict]:
+        """``(arrays, header)`` of the current step: what a checkpoint holds (views, not
+        copies; :mod:`numerics.kb_checkpoint`)."""
+        return kb_checkpoint.gkba_state(self)
+
+    def load_state(self, arrays: dict, header: dict) -> None:
+        """Continue from ``state()`` output; ``ValueError`` naming ``checkpoint`` if it was
+        written with other params or solver options.  The continuation is bit-identical."""
+        kb_checkpoint.load_gkba_state(self, arrays, header)
+
+    def run(self, checkpoint=None, checkpoint_every: int | None = None,
+            resume: bool = True) -> KBResult:
+        """start + steps + measurements; with ``checkpoint`` (a path) the state is saved every
+        ``checkpoint_every`` steps (default 500) and at the end, and with ``resume`` an existing
+        file of the same params and options is continued (bit-identical to an uninterrupted
+        run; ``meta["resumed_from_step"]``)."""
         t0 = time.perf_counter()
-        step_all(self, "GKBA")
+        every, resumed_from = kb_checkpoint.open_run(self, checkpoint, checkpoint_every, resume)
+
+        def save(st):
+            if st.n % every == 0:
+                kb_checkpoint.save_state(st, checkpoint)
+
+        step_all(self, "GKBA", resumed=resumed_from is not None,
+                 after_step=save if checkpoint is not None else None)
+        if checkpoint is not None and self.n % every:
+            kb_checkpoint.save_state(self, checkpoint)       # final state: a rerun returns at once
         o = self.obs
         dens = o["density"]
         meta = {
@@ -339,15 +373,23 @@ class GKBAStepper:
             "delta_mf_final": bcs_gap(self.p.lam_f, self.band, self.p.temperature),
             "history_bytes": memory_estimate(self.p), "provenance": provenance(),
             "xi": self.band.xi.copy(), "rho_final": self.rho.copy(),
+            "resumed": resumed_from is not None, "resumed_from_step": resumed_from,
+            "checkpoint": None if checkpoint is None else str(checkpoint),
         }
         return KBResult(self.p, self.times.copy(), self.delta.copy(), o["ns"].copy(),
                         o["ns_dia"].copy(), o["ns_para"].copy(), dens.copy(),
                         o["ns_boundary"].copy(), meta)
 
 
-def run(p: KBParams | None = None, *, progress: bool = False, **kwargs) -> KBResult:
+def run(p: KBParams | None = None, *, progress: bool = False, checkpoint=None,
+        checkpoint_every: int | None = None, resume: bool = True, **kwargs) -> KBResult:
     """Run one quench (``p.mode`` selects GKBA or the full two-time solver).
 
+    ``checkpoint``: path of an ``.npz`` (:mod:`numerics.kb_checkpoint`) written every
+    ``checkpoint_every`` steps (default 500) and at the end; with ``resume=True`` an existing
+    checkpoint of the same params and solver options is continued, bit-identical to an
+    uninterrupted run; one of other params or options raises ``ValueError``.  GKBA only:
+    ``mode="full"`` (short validation runs) refuses a checkpoint with ``ValueError``.
     Keyword arguments not consumed by the solver are applied to ``p`` (``run(lam_f=0.5)``).
     """
     solver_kw = {k: kwargs.pop(k) for k in ("with_ns", "correctors", "endpoint_iters",
@@ -355,6 +397,9 @@ def run(p: KBParams | None = None, *, progress: bool = False, **kwargs) -> KBRes
     p = replace(p, **kwargs) if p is not None else KBParams(**kwargs)
     if p.mode == "full":
         from .kb_full import FullKBStepper
+        require(checkpoint is None, "checkpoint", checkpoint,
+                'None for mode="full" (checkpoints are for the GKBA solver only)')
         solver_kw.pop("with_ns", None)
         return FullKBStepper(p, progress=progress, **solver_kw).run()
-    return GKBAStepper(p, progress=progress, **solver_kw).run()
+    return GKBAStepper(p, progress=progress, **solver_kw).run(
+        checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume)

@@ -1,0 +1,104 @@
+"""Checkpoint/resume of the GKBA quench solver (:class:`numerics.kadanoff_baym.GKBAStepper`).
+
+A checkpoint (:mod:`numerics.checkpoint`: atomic ``.npz``, JSON header, sha256-verified) holds
+everything :meth:`GKBAStepper.step` reads or writes:
+
+* arrays: the propagator ``U``, ``rho``, ``eta``, the collision terms ``C``, ``D`` of the last
+  step, the rows 0..n of the histories ``Ud``, ``Xl``, ``Z`` (rows > n are never read, so a
+  file holds (n+1)/N_t of the history; absent without scattering), Δ(t) and the observables
+  at steps 0..n, and the running self-consistency residual;
+* header: a format key, the :class:`KBParams` (``p.as_dict()``), the solver options
+  (``with_ns``, ``correctors``, ``endpoint_iters``) and the step index ``n``.
+
+Band, bath kernel and ramp are rebuilt from the parameters, which are recomputed bit for bit,
+so a resumed run is bit-identical to an uninterrupted one.  Loading a checkpoint of other
+parameters or options raises ``ValueError`` naming ``checkpoint``; a corrupted or truncated file
+raises :class:`numerics.checkpoint.CheckpointError`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from floquetsym.params import require, require_int
+from floquetsym.result import provenance
+
+from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+
+__all__ = ["KIND", "DEFAULT_EVERY", "solver_key", "gkba_state", "load_gkba_state",
+           "open_run", "save_state"]
+
+KIND = "numerics.kadanoff_baym.GKBAStepper/1"
+DEFAULT_EVERY = 500
+_NOW = ("U", "rho", "eta", "C", "D")
+_HIST = ("Ud", "Xl", "Z")
+
+
+def solver_key(st) -> dict:
+    """Header entries that must match for a checkpoint to be resumed by ``st``."""
+    return {"kind": KIND, "params": st.p.as_dict(),
+            "options": {"with_ns": bool(st.with_ns), "correctors": int(st.correctors),
+                        "endpoint_iters": int(st.endpoint_iters)}}
+
+
+def gkba_state(st) -> tuple[dict, dict]:
+    """``(arrays, header)`` of the stepper at step ``st.n`` (views, not copies)."""
+    n = st.n
+    arrays = {k: getattr(st, k) for k in _NOW}
+    arrays["delta"] = st.delta[:n + 1]
+    arrays["sc_residual"] = np.array(st.sc_residual, dtype=float)
+    arrays.update({"obs_" + k: v[:n + 1] for k, v in st.obs.items()})
+    if st.scattering:
+        arrays.update({k: getattr(st, k)[:n + 1] for k in _HIST if getattr(st, k) is not None})
+    return arrays, {**solver_key(st), "n": n}
+
+
+def load_gkba_state(st, arrays: dict, header: dict, *, source: str = "state") -> None:
+    """Restore ``st`` to the step of ``(arrays, header)`` written by :func:`gkba_state`."""
+    key = solver_key(st)
+    require(all(header.get(k) == v for k, v in key.items()), "checkpoint", source,
+            f"written by a GKBA run with the same params and solver options {key['options']}")
+    n = header.get("n")
+    require(isinstance(n, int) and 0 <= n < st.S, "checkpoint", source,
+            f"at a step n in [0, {st.S - 1}] (header n={n!r})")
+    st.start()                                          # allocates every array of the run
+    hist = [k for k in _HIST if st.scattering and getattr(st, k) is not None]
+    want = {k: getattr(st, k).shape for k in _NOW}
+    want.update({"delta": (n + 1,), "sc_residual": ()})
+    want.update({"obs_" + k: (n + 1,) for k in st.obs})
+    want.update({k: (n + 1,) + getattr(st, k).shape[1:] for k in hist})
+    got = {k: np.shape(arrays[k]) for k in arrays}
+    if got != want:
+        raise CheckpointError(f"{source}: arrays {got} do not match the run's {want}")
+    for k in _NOW:
+        setattr(st, k, np.array(arrays[k], dtype=complex))
+    for k in hist:
+        getattr(st, k)[:n + 1] = arrays[k]
+    st.delta[:n + 1] = arrays["delta"]
+    for k, v in st.obs.items():
+        v[:n + 1] = arrays["obs_" + k]
+    st.sc_residual = float(arrays["sc_residual"])
+    st.n = n
+
+
+def open_run(st, checkpoint, checkpoint_every, resume: bool) -> tuple[int | None, int | None]:
+    """Validate the checkpoint options and resume ``st`` from ``checkpoint`` if it exists.
+
+    Returns ``(checkpoint_every, resumed_from_step)``; the latter is None for a fresh start.
+    """
+    if checkpoint_every is not None:
+        checkpoint_every = require_int("checkpoint_every", checkpoint_every, lo=1)
+    elif checkpoint is not None:
+        checkpoint_every = DEFAULT_EVERY
+    if checkpoint is None or not resume or not Path(checkpoint).exists():
+        return checkpoint_every, None
+    arrays, header = load_checkpoint(checkpoint)
+    load_gkba_state(st, arrays, header, source=str(checkpoint))
+    return checkpoint_every, st.n
+
+
+def save_state(st, checkpoint) -> Path:
+    """Write the stepper's state atomically to ``checkpoint``."""
+    arrays, header = gkba_state(st)
+    return save_checkpoint(checkpoint, arrays, {**header, "provenance": provenance()})
