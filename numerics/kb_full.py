@@ -39,9 +39,9 @@ __all__ = ["FullKBStepper", "full_memory_estimate"]
 
 
 def full_memory_estimate(p: KBParams) -> float:
-    """Bytes of the two-time arrays (G^R, G^<, G^A full squares per ξ)."""
+    """Bytes of the two-time arrays (G^R and G^< full squares per ξ)."""
     s = p.n_steps + 1
-    return 3.0 * p.n_xi * s * s * 4 * 16
+    return 2.0 * p.n_xi * s * s * 4 * 16
 
 
 def _dag(x):
@@ -76,14 +76,18 @@ class FullKBStepper:
     def gap(self, rho, n):
         return self._g.gap(rho, n)
 
+    # -- storage: G[x] is a (2S × 2S) matrix, G[x, 2i+a, 2j+c] = G^{ac}_ξ(t_i, t_j) ------------
+    def _row(self, G, i, m=None):
+        """Row i of G as a (n_ξ, m, 2, 2) view, columns j < m (default m = i + 1)."""
+        m = i + 1 if m is None else m
+        return G[:, 2 * i:2 * i + 2, :2 * m].reshape(self.band.n, 2, m, 2).transpose(0, 2, 1, 3)
+
     # -- self-energy rows ------------------------------------------------------------------
     def _sigma_row(self, i):
         """Σ^R(i, k), Σ^<(i, k), Σ^>(i, k) for k ≤ i (local, shape (i+1, 2, 2))."""
         w = self.band.w
-        gr = self.GR[:, i, :i + 1]
-        gl = self.GL[:, i, :i + 1]
-        gl_loc = np.einsum("x,xkab->kab", w, gl)
-        gg_loc = np.einsum("x,xkab->kab", w, gr + gl)
+        gl_loc = np.einsum("x,xkab->kab", w, self._row(self.GL, i))
+        gg_loc = np.einsum("x,xkab->kab", w, self._row(self.GR, i)) + gl_loc
         lags = i - np.arange(i + 1)
         rr = self.ramp[i] * self.ramp[:i + 1]
         sg = _t3(gg_loc) * (rr * self.kg[lags])[:, None, None]
@@ -91,31 +95,43 @@ class FullKBStepper:
         return sg - sl, sl, sg
 
     def _collisions(self, i):
-        """C^R(i, j), C^<(i, j) for j ≤ i and the equal-time I(i)."""
-        dt = self.p.dt
+        """C^R(i, j), C^<(i, j) for j ≤ i and the equal-time I(i) (trapezoid rule).
+
+        The history sums are three batched matrix products with the stored squares (G^A is
+        not stored: Σ_k Σ^<(i,k) G^A(k,j) = [Σ_k G^R(j,k) Σ^<(i,k)†]†), followed by the
+        O(N_ξ i) end-point corrections of the trapezoid rule.
+        """
+        dt, m, nx = self.p.dt, i + 1, self.band.n
         sr, sl, sg = self._sigma_row(i)
-        GR, GL, GA = self.GR[:, :i + 1, :i + 1], self.GL[:, :i + 1, :i + 1], self.GA[:, :i + 1, :i + 1]
-        # ∫_{t_j}^{t_i} Σ^R(i,k) G^R(k,j): G^R(k<j) = 0, trapezoid end corrections
-        cr = dt * np.einsum("kab,xkjbc->xjac", sr, GR)
-        jj = np.arange(i + 1)
-        cr -= 0.5 * dt * (np.einsum("jab,xjbc->xjac", sr, GR[:, jj, jj])
-                          + np.einsum("ab,xjbc->xjac", sr[i], GR[:, i, :]))
-        # ∫_{t0}^{t_i} Σ^R(i,k) G^<(k,j) + ∫_{t0}^{t_j} Σ^<(i,k) G^A(k,j)
-        cl = dt * np.einsum("kab,xkjbc->xjac", sr, GL)
-        cl -= 0.5 * dt * (np.einsum("ab,xjbc->xjac", sr[0], GL[:, 0, :])
-                          + np.einsum("ab,xjbc->xjac", sr[i], GL[:, i, :]))
-        cl += dt * np.einsum("kab,xkjbc->xjac", sl, GA)
-        cl -= 0.5 * dt * (np.einsum("ab,xjbc->xjac", sl[0], GA[:, 0, :])
-                          + np.einsum("jab,xjbc->xjac", sl, GA[:, jj, jj]))
-        # equal time: I = ∫ [Σ^>(i,s) G^<(s,i) − Σ^<(i,s) G^>(s,i)], G^≷(s,i) = −G^≷(i,s)†
-        gl_si = -_dag(GL[:, i, :])
-        gg_si = -_dag(GR[:, i, :] + GL[:, i, :])
-        q = np.full(i + 1, dt)
-        q[0] = q[i] = 0.5 * dt
+        GR, GL = self.GR[:, :2 * m, :2 * m], self.GL[:, :2 * m, :2 * m]
+
+        def flat(s):                       # (m, 2, 2) → (2, 2m), [a, (k, b)]
+            return s.transpose(1, 0, 2).reshape(2, 2 * m)
+
+        def unflat(y):                     # (nx, 2, 2m) → (nx, m, 2, 2)
+            return y.reshape(nx, 2, m, 2).transpose(0, 2, 1, 3)
+
+        gr_i = self._row(self.GR, i)
+        gr_col0 = GR[:, :, 0:2].reshape(nx, m, 2, 2)                         # G^R(j, 0)
+        q = np.full(m, dt)
+        q[0] = q[-1] = 0.5 * dt
         if i == 0:
             q[:] = 0.0
-        I = (np.einsum("s,sab,xsbc->xac", q, sg, gl_si)
-             - np.einsum("s,sab,xsbc->xac", q, sl, gg_si))
+        # ∫_{t_j}^{t_i} Σ^R(i,k) G^R(k,j): G^R(k<j) = 0, G^R(j,j) = −i
+        cr = unflat(np.matmul(dt * flat(sr), GR))
+        cr += 0.5j * dt * sr[None]
+        cr -= 0.5 * dt * np.einsum("ab,xjbc->xjac", sr[i], gr_i)
+        # ∫_{t0}^{t_i} Σ^R(i,k) G^<(k,j)   (G^< is stored on the full square)
+        cl = unflat(np.matmul(flat(sr * q[:, None, None]), GL))
+        # + ∫_{t0}^{t_j} Σ^<(i,k) G^A(k,j):  G^A(k>j) = 0, G^A(j,j) = i, G^A(0,j) = G^R(j,0)†
+        x = np.matmul(GR, np.conj(flat(sl)).T).reshape(nx, m, 2, 2)          # [x, j, c, a]
+        cl += dt * np.conj(x).transpose(0, 1, 3, 2)
+        cl -= 0.5 * dt * np.einsum("ab,xjbc->xjac", sl[0], _dag(gr_col0))
+        cl -= 0.5j * dt * sl[None]
+        # equal time: I = ∫ [Σ^>(i,s) G^<(s,i) − Σ^<(i,s) G^>(s,i)], G^≷(s,i) = −G^≷(i,s)†
+        gl_i = self._row(self.GL, i)
+        I = (np.einsum("s,sab,xsbc->xac", q, sg, -_dag(gl_i))
+             - np.einsum("s,sab,xsbc->xac", q, sl, -_dag(gr_i + gl_i)))
         return cr, cl, I
 
     # -- stepping ----------------------------------------------------------------------------
@@ -125,13 +141,10 @@ class FullKBStepper:
         d0 = bcs_gap(p.lam_i, b, p.temperature)
         rho, eta = thermal_state(b.xi, d0, p.temperature)
         self.eta0 = eta
-        self.GR = np.zeros((nx, S, S, 2, 2), complex)
-        self.GL = np.zeros((nx, S, S, 2, 2), complex)
-        self.GA = np.zeros((nx, S, S, 2, 2), complex)
-        self.GR[:, 0, 0] = -1j * np.eye(2)
-        self.GA[:, 0, 0] = 1j * np.eye(2)
-        self.GL[:, 0, 0] = 1j * rho
+        self.GR = np.zeros((nx, 2 * S, 2 * S), complex)
+        self.GL = np.zeros((nx, 2 * S, 2 * S), complex)
         self.rho = rho
+        self._set_row(0, np.zeros((nx, 0, 2, 2)), np.zeros((nx, 0, 2, 2)), rho)
         self.delta = np.zeros(S, complex)
         self.delta[0] = self.gap(rho, 0)
         self.CR = np.zeros((nx, S, 2, 2), complex)     # C(n, j) of the current row n
@@ -143,20 +156,20 @@ class FullKBStepper:
         self._measure(0)
 
     def _set_row(self, i, gr, gl, rho):
-        """Write row i (j < i) and the diagonal, with the symmetric upper-triangle copies."""
-        self.GR[:, i, :i] = gr
-        self.GL[:, i, :i] = gl
-        self.GR[:, i, i] = -1j * np.eye(2)
-        self.GL[:, i, i] = 1j * rho
-        self.GA[:, :i, i] = _dag(gr)                   # G^A(j, i) = G^R(i, j)†
-        self.GA[:, i, i] = 1j * np.eye(2)
-        self.GL[:, :i, i] = -_dag(gl)                  # G^<(j, i) = −G^<(i, j)†
+        """Write row i (j < i) and the diagonal of G^R and G^<, and the column G^<(j, i) = −G^<(i, j)†."""
+        self._row(self.GR, i, i)[...] = gr
+        self._row(self.GL, i, i)[...] = gl
+        self.GR[:, 2 * i:2 * i + 2, 2 * i:2 * i + 2] = -1j * np.eye(2)
+        self.GL[:, 2 * i:2 * i + 2, 2 * i:2 * i + 2] = 1j * rho
+        nx = self.band.n
+        col = self.GL[:, :2 * i, 2 * i:2 * i + 2].reshape(nx, i, 2, 2)
+        col[...] = -_dag(gl)
 
     def _advance(self, d_half):
         n, i, dt = self.n, self.n + 1, self.p.dt
         Ut = expm_bdg(self.band.xi, d_half, dt)
-        base_r = np.einsum("xab,xjbc->xjac", Ut, self.GR[:, n, :n + 1] - 0.5j * dt * self.CR[:, :n + 1])
-        base_l = np.einsum("xab,xjbc->xjac", Ut, self.GL[:, n, :n + 1] - 0.5j * dt * self.CL[:, :n + 1])
+        base_r = Ut[:, None] @ (self._row(self.GR, n) - 0.5j * dt * self.CR[:, :n + 1])
+        base_l = Ut[:, None] @ (self._row(self.GL, n) - 0.5j * dt * self.CL[:, :n + 1])
         base_rho = Ut @ (self.rho - 0.5 * dt * self.Crho) @ _dag(Ut)
         gr, gl, rho = base_r, base_l, base_rho                          # predictor: C(n+1) ≈ 0
         for _ in range(self.iters):
@@ -193,10 +206,11 @@ class FullKBStepper:
         q[0] = q[i] = 0.5 * dt
         if i == 0:
             q[:] = 0.0
-        GR, GL, GA = self.GR[:, i, :i + 1], self.GL[:, :i + 1, i], self.GA[:, :i + 1, i]
-        gg = (np.einsum("s,xsab,xsbc->xac", q, GR, GL)
-              + np.einsum("s,xsab,xsbc->xac", q, self.GL[:, i, :i + 1], GA))
-        eta = -1j * gg + self.GR[:, i, 0] @ self.eta0 @ self.GA[:, 0, i]
+        gr, gl = self._row(self.GR, i), self._row(self.GL, i)
+        # (G∘G)^<(i,i) = ∫ G^R(i,s) G^<(s,i) + G^<(i,s) G^A(s,i), G^<(s,i) = −G^<(i,s)†, G^A(s,i) = G^R(i,s)†
+        gg = (np.einsum("s,xsab,xsbc->xac", q, gr, -_dag(gl))
+              + np.einsum("s,xsab,xsbc->xac", q, gl, _dag(gr)))
+        eta = -1j * gg + gr[:, 0] @ self.eta0 @ _dag(gr[:, 0])
         # reuse the GKBA's observable code on (ρ, η)
         g = self._g
         g.rho, g.eta, g.obs, g.scattering = self.rho, eta, self.obs, False
