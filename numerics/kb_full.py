@@ -58,7 +58,7 @@ def _t3(x):
 class FullKBStepper:
     """Two-time KB solver; interface and observables as :class:`numerics.kadanoff_baym.GKBAStepper`."""
 
-    def __init__(self, p: KBParams, *, iters: int = 3, correctors: int = 1,
+    def __init__(self, p: KBParams, *, iters: int = 2, correctors: int = 1,
                  progress: bool = False, max_bytes: float = 2e9, threads: int | None = 1,
                  **_ignored):
         from .kadanoff_baym import GKBAStepper

@@ -1,0 +1,96 @@
+"""The correlated equilibrium on the Matsubara axis (numerics.kb_equilibrium) against closed
+forms, and the real-time solvers' prepared states against it (issue 7: "before the quench Δ
+solves the Eliashberg-renormalised gap equation and n_s equals its equilibrium value computed
+independently")."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from floquetsym.result import ConvergenceWarning
+from numerics.kadanoff_baym import run
+from numerics.kb_equilibrium import matsubara_equilibrium, phonon_lambda
+from numerics.kb_model import KBParams, bcs_gap, debye_a2f, make_band, thermal_state
+
+
+@pytest.mark.parametrize("nu", [0.0, 0.05, 0.35, 3.0])
+def test_phonon_lambda_closed_form(nu):
+    q = quad(lambda om: debye_a2f(om, 0.1, 0.35) * 2 * om / (om * om + nu * nu), 0, 0.35,
+             epsabs=1e-14, epsrel=1e-13)[0]
+    assert phonon_lambda(nu, 0.1, 0.35) == pytest.approx(q, rel=1e-12, abs=1e-15)
+
+
+def test_bcs_limit_is_the_thermal_mean_field_state():
+    p = KBParams(lam_i=0.3, n_xi=60, temperature=0.005)
+    e = matsubara_equilibrium(p)
+    b = make_band(p)
+    d = bcs_gap(0.3, b, p.temperature)
+    assert abs(e.delta - d) < 5e-6 * d                         # 1/ω⁴ tails left out
+    assert abs(e.delta - d) <= 2 * e.error["delta"] + 1e-12     # the estimate bounds the error
+    rho, eta = thermal_state(b.xi, e.delta, p.temperature)
+    assert np.abs(e.rho - rho).max() < 1e-5
+    assert np.abs(e.eta - eta).max() < 1e-5
+    assert e.z1 == pytest.approx(1.0, abs=1e-12)
+
+
+def test_normal_state_has_no_cut_off_superfluid_density():
+    # Appendix B: with phonons and disorder, the bubble P equals n − B exactly in a normal state
+    p = KBParams(lam_i=0.0, lam_ph=0.1, omega_d=0.35, gamma_el=0.03, n_xi=120,
+                 temperature=0.01)
+    e = matsubara_equilibrium(p, omega_max=20.0)
+    assert e.delta == 0.0
+    assert abs(e.ns - e.ns_boundary) < 2e-5 * e.density
+    assert e.density == pytest.approx(np.sum(make_band(p).w), abs=1e-12)   # half filling
+
+
+def test_mass_enhancement_and_disorder_rate():
+    # infinite-band limits: Z(iπT) = 1 + λ(0) = 1 + 2λ_el-ph; Born: Σ = −i γ_el/2 sgn ω
+    ph = matsubara_equilibrium(KBParams(lam_i=0.0, lam_ph=0.1, omega_d=0.02, n_xi=200,
+                                        temperature=0.002), omega_max=4.0)
+    assert ph.z1 == pytest.approx(1.2, rel=0.01)
+    T, g = 0.005, 0.02
+    dis = matsubara_equilibrium(KBParams(lam_i=0.0, gamma_el=g, n_xi=200, temperature=T),
+                                omega_max=10.0)
+    assert dis.z1 == pytest.approx(1 + g / 2 / (math.pi * T), rel=0.015)
+
+
+def _ns_born(delta, gamma, T, n=200000):
+    """Infinite-band Born-disorder BCS: n_s/n = 2πT Σ_{ω_n>0} Δ²/[E²(E + γ/2)], E² = ω_n² + Δ²."""
+    w = (2 * np.arange(n) + 1) * math.pi * T
+    e = np.sqrt(w * w + delta * delta)
+    return 2 * math.pi * T * np.sum(delta ** 2 / (e * e * (e + gamma / 2)))
+
+
+@pytest.mark.parametrize("gamma", [0.05, 0.2])
+def test_disordered_superfluid_density_tends_to_the_born_formula(gamma):
+    e = matsubara_equilibrium(KBParams(lam_i=0.3, gamma_el=gamma, n_xi=120, temperature=0.005),
+                              omega_max=20.0)
+    ref = _ns_born(e.delta, gamma, 0.005)
+    assert abs((e.ns - e.ns_boundary) / e.density - ref) < 0.5 * gamma     # O(γ/E_F) band effects
+    assert (e.ns - e.ns_boundary) / e.density < 0.95                        # and reduced from n
+    # Anderson's theorem to O(γ/E_F) on the finite band
+    d0 = bcs_gap(0.3, make_band(KBParams(n_xi=120)), 0.005)
+    assert abs(e.delta / d0 - 1) < 1.5 * gamma
+
+
+@pytest.mark.slow
+def test_full_kb_prepared_state_is_the_matsubara_equilibrium_and_stationary():
+    # adiabatic switching of the phonon bath in the two-time solver reaches the correlated
+    # equilibrium (Eliashberg-enhanced Δ, Z-reduced n_s) and stays there without a quench
+    p = KBParams(lam_i=0.3, lam_f=0.3, lam_ph=0.1, omega_d=0.35, temperature=0.005, n_xi=12,
+                 dt=0.1, t_prep=40.0, t_ramp=20.0, t_max=10.0, mode="full")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)     # 12 ξ points: deliberate
+        r = run(p, max_bytes=4e9)
+    e = matsubara_equilibrium(p)
+    late = r.times >= 0
+    print(f"full KB: Δ {r.delta[late].real.min():.4f}..{r.delta[late].real.max():.4f}, "
+          f"n_s {r.ns[late].min():.4f}..{r.ns[late].max():.4f}; Matsubara Δ {e.delta:.4f}, "
+          f"n_s {e.ns:.4f}, P {e.ns_para:.4f}")
+    assert abs(r.delta[late].real.mean() / e.delta - 1) < 0.06
+    assert abs(r.ns[late].mean() - e.ns) < 0.01 * e.density
+    assert np.ptp(r.ns[late]) < 0.01 * e.density
+    assert e.delta > 1.05 * bcs_gap(0.3, make_band(p), p.temperature)   # phonons add pairing
+    assert e.ns < 0.95 * e.density                                        # Z reduces n_s
