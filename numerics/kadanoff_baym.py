@@ -27,19 +27,30 @@ Initial state (both modes): the uncorrelated mean-field thermal state at λ_i at
 the self-energies are switched on as r(t) r(s) with r rising smoothly (sin²) over t_ramp
 (adiabatic switching; with phonons the T-bath also thermalises), then held until the quench at
 t = 0.  This replaces a Matsubara branch: the real-time contour from an uncorrelated state
-needs none, and the no-quench run tests that the prepared state is stationary.
+needs none.  The prepared state is checked against the correlated equilibrium computed
+independently on the Matsubara axis (:mod:`numerics.kb_equilibrium`, same band, couplings and
+diagrams).  With ``mode="full"`` it is that equilibrium: λ = 0.3, λ_el-ph = 0.1, ω_D = 0.35,
+N_ξ = 16, switching over 20/E_F: n_s = 1.777 ± 0.004 on t ∈ [−8, 20] vs 1.789 (Matsubara), P
+stationary at 0.22 ± 0.004; Δ keeps a Higgs oscillation excited by the switching (0.075–0.082
+vs 0.0815), which a slower switch reduces.
 
-Known limitations (measured, see tests/test_kb.py and the issue-7 report):
-  * the plain HF-GKBA has undamped propagators.  With phonons, the adiabatically prepared
-    superconducting state keeps a slow Higgs oscillation of a few per cent of Δ, and the
-    paramagnetic response P(t) drifts (≈ 3e-3 n per 1/E_F at λ = 0.3, λ_el-ph = 0.1,
-    ω_D = 0.35, T = 0.005), consistent with the energy derivative of the collision integral
-    (the (t−s) weight in J) being regularised only by dephasing.  A phenomenological propagator
-    damping e^{−γ_p(t−s)} removes the drift but heats the system and destroys Δ (tried:
-    γ_p = 0.01, 0.03), so it is not offered.  No-quench runs are exactly stationary in the
-    clean case and stationary in the normal state with bath.
-  * Anderson's theorem holds only to O(γ_el/E_F) on the finite band: Born disorder shifts the
-    prepared Δ by ≈ 1 % at γ_el = 0.01 (t_ramp = 200).
+Known limitations of the GKBA (measured; tests/test_kb.py, floquetsym/panels/kb_check.py):
+  * the HF-GKBA has undamped mean-field propagators, so it has no quasiparticle residue Z and
+    the paramagnetic response P(t) = −Σ w v² Tr η of a superconductor with phonons grows
+    secularly: same run as above, GKBA P = 0.60 at t = 0 and 0.72 at t = 20 (full: 0.22).  The
+    growth sits at the gap edge (per-ξ contributions of the two ξ points next to the Fermi
+    level grow by 0.047 per 50/E_F; converged in N_ξ = 48…200 and dt), where the (t−s)-weighted
+    memory term of J (the ε-derivative of the bare propagator phase) has no damping to
+    regularise it.  After the Fig. 1b quench with ω_D = 0.04 (λ_i = 0.25, N_ξ = 24) the GKBA's
+    Δ(t) stays within 0.4 % / 2 % of the full solver's up to t = 20 / 50, its n_s(t) within
+    0.013 n / 0.10 n: Δ(t) is usable, late-time n_s(t) with phonons is NOT.  A
+    phenomenological damping e^{−γ_p(t−s)} removes the drift but heats the system and
+    destroys Δ (tried: γ_p = 0.01, 0.03), so it is not offered.
+  * with Born disorder only, the GKBA's prepared state first approaches the Matsubara one
+    (γ_el = 0.05: P ≈ 0.37–0.40 vs 0.398) but then drifts (Δ 0.068 → 0.061 in 80/E_F).
+  * no-quench runs are exactly stationary in the clean case and in the normal state with bath.
+  * Anderson's theorem holds only to O(γ_el/E_F) on the finite band (also in the Matsubara
+    equilibrium: Δ drops by 1.7 % at γ_el = 0.02, 4 % at 0.05).
 
 Time stepper (order 2): exponential midpoint for h (closed-form 2×2 exponentials), trapezoid
 rule in the interaction picture for the collision term,

@@ -211,16 +211,21 @@ def test_normal_state_is_stationary_with_bath():
     assert np.ptp((r.ns - r.ns_boundary)[late]) < 2e-3 * r.density[0]
 
 
-@pytest.mark.xfail(strict=True, reason="known GKBA limitation (see module docstring): with "
-                   "phonons the adiabatically prepared superconducting state keeps a Higgs "
-                   "oscillation of several per cent and P(t) drifts")
+@pytest.mark.xfail(strict=True, reason="known GKBA limitation (numerics.kadanoff_baym docstring): "
+                   "HF propagators have no residue Z; with phonons P(t) grows secularly at the gap "
+                   "edge (measured here: n_s/n falls from 0.70 to 0.62 over t ∈ [0, 30] vs 0.897 in "
+                   "equilibrium, Δ 0.059–0.073 vs 0.0817); the "
+                   "full two-time solver passes the same check (test_kb_equilibrium, slow)")
 def test_no_quench_superconductor_with_phonons_is_stationary():
+    from numerics.kb_equilibrium import matsubara_equilibrium
     p = KBParams(lam_i=0.3, lam_f=0.3, lam_ph=0.1, omega_d=0.35, t_max=30.0, t_prep=40.0,
                  t_ramp=20.0, n_xi=48, dt=0.1, temperature=0.005)
     with warnings_ignored():
         r = run(p)
+    e = matsubara_equilibrium(p)
     late = r.times >= 0
-    assert np.ptp(r.delta[late].real) < 0.01 * abs(r.delta[-1])
+    assert abs(r.ns[late].mean() - e.ns) < 0.01 * e.density
+    assert np.ptp(r.delta[late].real) < 0.02 * abs(r.delta[-1])
     assert np.ptp(r.ns[late]) < 0.01 * r.density[0]
 
 

@@ -15,7 +15,7 @@ from typing import Callable
 __all__ = ["Claim", "Panel", "PanelOutput", "PANEL_MODULES", "available_panels"]
 
 # Order = order in the report.  A module that has not landed yet is reported as missing.
-PANEL_MODULES = ("fig2a", "ns", "floquet", "pairs", "kb", "bdg1d")
+PANEL_MODULES = ("fig2a", "ns", "floquet", "pairs", "kb", "kb_check", "bdg1d")
 
 
 @dataclass(frozen=True)
