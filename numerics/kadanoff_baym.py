@@ -386,6 +386,11 @@ class GKBAStepper:
             "xi": self.band.xi.copy(), "rho_final": self.rho.copy(),
             "resumed": resumed_from is not None, "resumed_from_step": resumed_from,
             "checkpoint": None if checkpoint is None else str(checkpoint),
+            "caveats": ([] if not (self.with_ns and self.p.lam_ph > 0) else
+                        ["GKBA n_s(t) with phonons: the paramagnetic term grows secularly at the "
+                         "gap edge (HF propagators, no residue Z); trust Δ(t), check n_s(t) "
+                         "against mode='full' on a small grid and numerics.kb_equilibrium "
+                         "(module docstring)"]),
         }
         return KBResult(self.p, self.times.copy(), self.delta.copy(), o["ns"].copy(),
                         o["ns_dia"].copy(), o["ns_para"].copy(), dens.copy(),

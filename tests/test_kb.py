@@ -267,7 +267,8 @@ def _first_negative(r):
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="NOT reproduced by the GKBA (measured: n_s/n stays "
                    ">= 0.58 up to t = 200 at N_xi = 80, 120, 160, dt = 0.1, 0.05; converged in "
-                   "dt); see the issue-7 report")
+                   "dt); undecided, since the GKBA n_s is unreliable at late times with phonons "
+                   "(the full two-time solver: min n_s/n = 0.54 up to t = 50, N_xi = 24)")
 def test_claim_small_debye_energy_negative_ns():
     runs = {"ref": _fig1b(0.04), "dt/2": _fig1b(0.04, dt=0.05), "1.5 N_xi": _fig1b(0.04, n_xi=120)}
     for k, r in runs.items():
@@ -286,13 +287,15 @@ def test_claim_small_debye_energy_negative_ns():
 
 @pytest.mark.slow
 def test_claim_large_debye_energy_approaches_constants():
+    # Δ(t) only: the GKBA's late-time n_s(t) with phonons is not reliable (module docstring);
+    # its spread is printed for the report
     r = _fig1b(0.6)
     i = np.nonzero(r.after_quench())[0]
     tail = i[3 * len(i) // 4:]
     s_ns = np.ptp(r.ns[tail]) / abs(r.ns[tail].mean())
     s_d = np.ptp(r.delta[tail].real) / abs(r.delta[tail].real.mean())
-    print(f"omega_D=0.6: late relative spread n_s {s_ns:.3f}, Δ {s_d:.3f}")
-    assert s_ns < 0.1 and s_d < 0.1
+    print(f"omega_D=0.6: late relative spread n_s {s_ns:.3f} (GKBA, not asserted), Δ {s_d:.3f}")
+    assert s_d < 0.1
 
 
 # ---------------------------------------------------------------------------------------------

@@ -78,19 +78,23 @@ def test_disordered_superfluid_density_tends_to_the_born_formula(gamma):
 @pytest.mark.slow
 def test_full_kb_prepared_state_is_the_matsubara_equilibrium_and_stationary():
     # adiabatic switching of the phonon bath in the two-time solver reaches the correlated
-    # equilibrium (Eliashberg-enhanced Δ, Z-reduced n_s) and stays there without a quench
+    # equilibrium (Eliashberg-enhanced Δ, Z-reduced n_s) and stays there without a quench.
+    # On 12 ξ points the gap edge is two levels: Δ keeps an undamped Higgs-like oscillation
+    # (no dephasing in a discrete spectrum), so Δ is compared by the centre of its range.
     p = KBParams(lam_i=0.3, lam_f=0.3, lam_ph=0.1, omega_d=0.35, temperature=0.005, n_xi=12,
-                 dt=0.1, t_prep=40.0, t_ramp=20.0, t_max=10.0, mode="full")
+                 dt=0.1, t_prep=60.0, t_ramp=40.0, t_max=20.0, mode="full")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)     # 12 ξ points: deliberate
         r = run(p, max_bytes=4e9)
     e = matsubara_equilibrium(p)
-    late = r.times >= 0
-    print(f"full KB: Δ {r.delta[late].real.min():.4f}..{r.delta[late].real.max():.4f}, "
-          f"n_s {r.ns[late].min():.4f}..{r.ns[late].max():.4f}; Matsubara Δ {e.delta:.4f}, "
+    win = r.times >= -20.0                                      # after the switching
+    d = r.delta[win].real
+    print(f"full KB: Δ {d.min():.4f}..{d.max():.4f}, n_s {r.ns[win].min():.4f}.."
+          f"{r.ns[win].max():.4f}, P {r.ns_para[win].mean():.4f}; Matsubara Δ {e.delta:.4f}, "
           f"n_s {e.ns:.4f}, P {e.ns_para:.4f}")
-    assert abs(r.delta[late].real.mean() / e.delta - 1) < 0.06
-    assert abs(r.ns[late].mean() - e.ns) < 0.01 * e.density
-    assert np.ptp(r.ns[late]) < 0.01 * e.density
+    assert abs(0.5 * (d.min() + d.max()) / e.delta - 1) < 0.03
+    assert abs(r.ns[win].mean() - e.ns) < 0.005 * e.density
+    assert np.ptp(r.ns[win]) < 0.005 * e.density
+    assert abs(r.ns_para[win].mean() / e.ns_para - 1) < 0.05
     assert e.delta > 1.05 * bcs_gap(0.3, make_band(p), p.temperature)   # phonons add pairing
     assert e.ns < 0.95 * e.density                                        # Z reduces n_s
