@@ -78,8 +78,8 @@ from floquetsym.result import ConvergenceWarning, provenance
 
 from . import kb_checkpoint
 from .kb_blas import blas_threads
-from .kb_model import (Band, KBParams, bath_kernel, bcs_gap, expm_bdg, make_band,
-                       thermal_state)
+from .kb_model import (Band, KBParams, bath_kernel, bcs_gap, equal_time_observables, expm_bdg,
+                       make_band, thermal_state)
 
 __all__ = ["KBParams", "KBResult", "run", "GKBAStepper", "memory_estimate"]
 
@@ -236,16 +236,7 @@ class GKBAStepper:
             self.Xl[n] = (ud @ self.rho).transpose(2, 0, 1)
             if self.with_ns:
                 self.Z[n] = (ud @ self.eta).transpose(2, 0, 1)
-        nxi = 1.0 + (self.rho[:, 0, 0] - self.rho[:, 1, 1]).real
-        dens = float(np.sum(b.w * nxi))
-        dia = float(np.sum(b.w * b.m_inv * nxi))
-        bnd = 0.0
-        if self.p.band == "flat2d":      # Appendix B: Heaviside vertex cut at ξ_c ⇒ −u_c n(ξ_c)
-            xc = self.p.vertex_cutoff
-            inside = b.xi <= xc
-            x2, n2 = b.xi[inside][-2:], nxi[inside][-2:]
-            bnd = float((xc + 1.0) * (n2[1] + (n2[1] - n2[0]) * (xc - x2[1]) / (x2[1] - x2[0])))
-        para = float(-np.sum(b.w * b.v2 * (self.eta[:, 0, 0] + self.eta[:, 1, 1]).real))
+        dens, dia, para, bnd = equal_time_observables(self.p, b, self.rho, self.eta)
         o = self.obs
         o["density"][n], o["ns_dia"][n], o["ns_para"][n] = dens, dia, para
         o["ns"][n] = dia - para

@@ -36,7 +36,7 @@ import numpy as np
 from floquetsym.params import require
 from floquetsym.result import ConvergenceWarning
 
-from .kb_model import KBParams, bcs_gap, make_band
+from .kb_model import KBParams, bcs_gap, equal_time_observables, make_band
 
 __all__ = ["Equilibrium", "matsubara_equilibrium", "phonon_lambda"]
 
@@ -128,15 +128,7 @@ def _solve(p: KBParams, lam: float, omega_max: float, tol: float, max_iter: int,
     rho[:, 0, 1], rho[:, 1, 0] = r12, np.conj(r12)
     G2 = G @ G
     eta = T * G2.sum(axis=1) + (-tail) * np.eye(2)[None]        # G² → −1/ω² on the diagonal
-    nxi = 1.0 + (rho[:, 0, 0] - rho[:, 1, 1]).real
-    dens = float(np.sum(b.w * nxi))
-    para = float(-np.sum(b.w * b.v2 * (eta[:, 0, 0] + eta[:, 1, 1]).real))
-    bnd = 0.0
-    if p.band == "flat2d":
-        xc = p.vertex_cutoff
-        inside = b.xi <= xc
-        x2, n2 = b.xi[inside][-2:], nxi[inside][-2:]
-        bnd = float((xc + 1.0) * (n2[1] + (n2[1] - n2[0]) * (xc - x2[1]) / (x2[1] - x2[0])))
+    dens, _, para, bnd = equal_time_observables(p, b, rho, eta)
     z1 = float(1.0 - (sig[N, 0, 0].imag / wn[N]))                   # Σ11(iπT) = iπT(1 − Z)
     return dict(delta=float(delta), density=dens, ns=dens - para, ns_para=para, ns_boundary=bnd,
                 z1=z1, rho=rho, eta=eta, residual=res, iterations=it + 1, n_matsubara=2 * N)

@@ -50,7 +50,7 @@ from floquetsym.params import require, require_finite, require_int
 from floquetsym.result import ConvergenceWarning
 
 __all__ = ["KBParams", "Band", "make_band", "debye_a2f", "bath_kernel", "bcs_gap",
-           "expm_bdg", "thermal_state"]
+           "expm_bdg", "thermal_state", "equal_time_observables"]
 
 _BANDS = ("flat2d", "tb1d")
 _MODES = ("gkba", "full")
@@ -252,3 +252,21 @@ def thermal_state(xi, delta, temperature):
     eta[..., 0, 0] = fp
     eta[..., 1, 1] = fp
     return rho, eta
+
+
+def equal_time_observables(p: KBParams, band: Band, rho, eta) -> tuple[float, float, float, float]:
+    """(n, D, P, B) of the module docstring from ρ_ξ and η_ξ = ∂ρ_ξ/∂ε (shape (n_ξ, 2, 2)):
+    density n, diamagnetic D = Σ w m^{-1} n_ξ, paramagnetic P = −Σ w v² Tr η_ξ, and the
+    Appendix-B boundary term B = (E_F + ξ_c) n(ξ_c) (flat2d; n(ξ_c) extrapolated linearly)."""
+    b = band
+    nxi = 1.0 + (rho[:, 0, 0] - rho[:, 1, 1]).real
+    dens = float(np.sum(b.w * nxi))
+    dia = float(np.sum(b.w * b.m_inv * nxi))
+    para = float(-np.sum(b.w * b.v2 * (eta[:, 0, 0] + eta[:, 1, 1]).real))
+    bnd = 0.0
+    if p.band == "flat2d":          # Heaviside vertex cut at ξ_c ⇒ −u_c δ(u − u_c) in ∂²ξ/∂k²
+        xc = p.vertex_cutoff
+        inside = b.xi <= xc
+        x2, n2 = b.xi[inside][-2:], nxi[inside][-2:]
+        bnd = float((xc + 1.0) * (n2[1] + (n2[1] - n2[0]) * (xc - x2[1]) / (x2[1] - x2[0])))
+    return dens, dia, para, bnd
