@@ -337,3 +337,18 @@ def test_gkba_agrees_with_full_solver_to_second_order_in_coupling():
     assert 1.7 < effect_ratio < 2.3                    # the effect is linear in λ_el-ph
     assert diff_ratio > 2.6                            # the GKBA error is ~quadratic
     assert out[0.1][1] < 0.35 * out[0.1][0]            # and small against the effect
+
+
+def test_gkba_paramagnetic_response_is_exact_to_first_order_in_coupling():
+    # the linearised GKBA equation for η = ∂ρ/∂ε (module docstring) must reproduce the full
+    # solver's bubble −i(G∘G)^< to first order in Σ: at the end of the preparation the P error
+    # falls ~4x when λ_el-ph is halved while the effect of the bath on P only halves
+    out = {}
+    for lam in (0.1, 0.05):
+        p = KBParams(**FULL, lam_ph=lam)
+        rf, rg, rc = _quiet_run(p, mode="full"), _quiet_run(p), _quiet_run(p, lam_ph=0.0)
+        j = rf.at(0.0)
+        out[lam] = (abs(rf.ns_para[j] - rc.ns_para[j]), abs(rf.ns_para[j] - rg.ns_para[j]))
+    assert 1.7 < out[0.1][0] / out[0.05][0] < 2.3
+    assert out[0.1][1] / out[0.05][1] > 2.8
+    assert out[0.05][1] < 0.05 * out[0.05][0]
