@@ -79,8 +79,8 @@ def test_disordered_superfluid_density_tends_to_the_born_formula(gamma):
 def test_full_kb_prepared_state_is_the_matsubara_equilibrium_and_stationary():
     # adiabatic switching of the phonon bath in the two-time solver reaches the correlated
     # equilibrium (Eliashberg-enhanced Δ, Z-reduced n_s) and stays there without a quench.
-    # On 12 ξ points the gap edge is two levels: Δ keeps an undamped Higgs-like oscillation
-    # (no dephasing in a discrete spectrum), so Δ is compared by the centre of its range.
+    # Δ keeps an oscillation of ±6 % (cause not established, see numerics.kadanoff_baym), so
+    # it is compared by the centre of its range; its stationarity is NOT asserted.
     p = KBParams(lam_i=0.3, lam_f=0.3, lam_ph=0.1, omega_d=0.35, temperature=0.005, n_xi=12,
                  dt=0.1, t_prep=60.0, t_ramp=40.0, t_max=20.0, mode="full")
     with warnings.catch_warnings():
