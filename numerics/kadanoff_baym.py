@@ -33,8 +33,9 @@ diagrams).  With ``mode="full"`` it is that equilibrium: λ = 0.3, λ_el-ph = 0.
 N_ξ = 16, switching over 20/E_F: n_s = 1.777 ± 0.004 on t ∈ [−8, 20] vs 1.789 (Matsubara), P
 stationary at 0.22 ± 0.004.  Δ is NOT stationary: it keeps an oscillation of ±5–6 % around the
 Matsubara value (0.075–0.082 vs 0.0815; N_ξ = 12, switching over 40/E_F: 0.076–0.086), which
-does not shrink with the slower switch; its cause (a weakly damped Higgs mode, the discrete ξ
-grid, or the solver) is not established.
+does not shrink with the slower switch nor decay over a 60/E_F hold (period ≈ 33/E_F, close to
+the lowest pair energy 2E_min ≈ 0.20 of the 12-point grid rather than 2Δ = 0.163); its cause (an
+undamped discrete-level mode, or the solver) is not established.
 
 Known limitations of the GKBA (measured; tests/test_kb.py, floquetsym/panels/kb_check.py):
   * the HF-GKBA has undamped mean-field propagators, so it has no quasiparticle residue Z and
