@@ -34,8 +34,10 @@ N_ξ = 16, switching over 20/E_F: n_s = 1.777 ± 0.004 on t ∈ [−8, 20] vs 1.
 stationary at 0.22 ± 0.004.  Δ is NOT stationary: it keeps an oscillation of ±5–6 % around the
 Matsubara value (0.075–0.082 vs 0.0815; N_ξ = 12, switching over 40/E_F: 0.076–0.086), which
 does not shrink with the slower switch nor decay over a 60/E_F hold (period ≈ 33/E_F, close to
-the lowest pair energy 2E_min ≈ 0.20 of the 12-point grid rather than 2Δ = 0.163); its cause (an
-undamped discrete-level mode, or the solver) is not established.
+the lowest pair energy 2E_min ≈ 0.20 of the 12-point grid rather than 2Δ = 0.163).  With
+N_ξ = 24 (switching 40/E_F, hold 30/E_F) the range is 0.078–0.085 (±4.4 %, vs ±6.1 % at
+N_ξ = 12) and n_s = 1.790–1.792 vs 1.7931 (Matsubara, same grid): the oscillation shrinks with
+the ξ grid, but whether it vanishes in the continuum is not established.
 
 Known limitations of the GKBA (measured; tests/test_kb.py, floquetsym/panels/kb_check.py):
   * the HF-GKBA has undamped mean-field propagators, so it has no quasiparticle residue Z and
