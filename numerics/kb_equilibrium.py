@@ -82,6 +82,9 @@ def _solve(p: KBParams, lam: float, omega_max: float, tol: float, max_iter: int,
     b = make_band(p)
     T = p.temperature
     N = max(8, int(math.ceil(omega_max / (2 * math.pi * T))))
+    require(2 * N <= 20000, "omega_max", omega_max,
+            f"<= {20000 * math.pi * T:.3g} at T = {T} (2N = {2 * N} Matsubara frequencies; the "
+            "phonon kernel is a dense 2N × 2N matrix)")
     n_idx = np.arange(-N, N)
     wn = (2 * n_idx + 1) * math.pi * T                              # (2N,)
     lam_nm = phonon_lambda(wn[:, None] - wn[None, :], p.lam_ph, p.omega_d) if p.lam_ph > 0 else None

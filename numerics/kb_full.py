@@ -33,7 +33,7 @@ import numpy as np
 from floquetsym.params import require
 from floquetsym.result import provenance
 
-from .kb_model import KBParams, bcs_gap, expm_bdg, thermal_state
+from .kb_model import KBParams, bcs_gap, equal_time_observables, expm_bdg, thermal_state
 
 __all__ = ["FullKBStepper", "full_memory_estimate"]
 
@@ -46,6 +46,13 @@ def full_memory_estimate(p: KBParams) -> float:
 
 def _dag(x):
     return np.conj(np.swapaxes(x, -1, -2))
+
+
+def _trapezoid(i, dt):
+    """Trapezoid weights on t_0..t_i (all zero for i = 0)."""
+    q = np.full(i + 1, dt)
+    q[0] = q[-1] = 0.5 * dt
+    return q if i > 0 else 0.0 * q
 
 
 def _t3(x):
@@ -113,10 +120,7 @@ class FullKBStepper:
 
         gr_i = self._row(self.GR, i)
         gr_col0 = GR[:, :, 0:2].reshape(nx, m, 2, 2)                         # G^R(j, 0)
-        q = np.full(m, dt)
-        q[0] = q[-1] = 0.5 * dt
-        if i == 0:
-            q[:] = 0.0
+        q = _trapezoid(i, dt)
         # ∫_{t_j}^{t_i} Σ^R(i,k) G^R(k,j): G^R(k<j) = 0, G^R(j,j) = −i
         cr = unflat(np.matmul(dt * flat(sr), GR))
         cr += 0.5j * dt * sr[None]
@@ -201,20 +205,16 @@ class FullKBStepper:
         self._measure(i)
 
     def _measure(self, i):
-        dt = self.p.dt
-        q = np.full(i + 1, dt)
-        q[0] = q[i] = 0.5 * dt
-        if i == 0:
-            q[:] = 0.0
+        q = _trapezoid(i, self.p.dt)
         gr, gl = self._row(self.GR, i), self._row(self.GL, i)
         # (G∘G)^<(i,i) = ∫ G^R(i,s) G^<(s,i) + G^<(i,s) G^A(s,i), G^<(s,i) = −G^<(i,s)†, G^A(s,i) = G^R(i,s)†
         gg = (np.einsum("s,xsab,xsbc->xac", q, gr, -_dag(gl))
               + np.einsum("s,xsab,xsbc->xac", q, gl, _dag(gr)))
         eta = -1j * gg + gr[:, 0] @ self.eta0 @ _dag(gr[:, 0])
-        # reuse the GKBA's observable code on (ρ, η)
-        g = self._g
-        g.rho, g.eta, g.obs, g.scattering = self.rho, eta, self.obs, False
-        g._store(i)
+        dens, dia, para, bnd = equal_time_observables(self.p, self.band, self.rho, eta)
+        o = self.obs
+        o["density"][i], o["ns_dia"][i], o["ns_para"][i] = dens, dia, para
+        o["ns"][i], o["ns_boundary"][i] = dia - para, bnd
 
     def run(self):
         from .kadanoff_baym import KBResult, step_all
