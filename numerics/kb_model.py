@@ -49,11 +49,12 @@ import numpy as np
 from floquetsym.params import require, require_finite, require_int
 from floquetsym.result import ConvergenceWarning
 
-__all__ = ["KBParams", "Band", "make_band", "debye_a2f", "bath_kernel", "bcs_gap",
+__all__ = ["KBParams", "Band", "make_band", "switching_ramp", "debye_a2f", "bath_kernel", "bcs_gap",
            "expm_bdg", "thermal_state", "equal_time_observables"]
 
 _BANDS = ("flat2d", "tb1d")
 _MODES = ("gkba", "full")
+_RAMPS = ("sin2", "smooth")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +70,11 @@ class KBParams:
         mean-field thermal state and switches the self-energies on smoothly over t_ramp
         (adiabatic switching), so the state at t = 0⁻ is the correlated equilibrium.
     n_xi, xi_stretch : ξ grid (midpoints of a sinh-stretched grid, denser near ξ = 0).
+    ramp_shape : ``"sin2"`` (r = sin²(πx/2), x = (t + t_prep)/t_ramp) or ``"smooth"`` (the C^∞
+        step r = g(x)/(g(x) + g(1 − x)), g(x) = e^{−1/x}); :func:`switching_ramp`.  Both leave an
+        undamped Higgs oscillation on a discrete ξ grid when t_ramp is short on the scale of
+        2π/(2E_min); for long switchings ``"smooth"`` is more adiabatic (measured, N_ξ = 12,
+        t_ramp = 100: Δ spread ±0.15 % vs ±0.55 %; t_ramp = 40: ±9 % vs ±6 %).
     vertex_cutoff : ξ_c of the Heaviside cut-off of the velocity vertex (Appendix B).
     mode : ``"gkba"`` (GKBA, O(N_t² N_ξ)) or ``"full"`` (two-time KB, O(N_t³ N_ξ), small grids).
     """
@@ -89,11 +95,12 @@ class KBParams:
     vertex_cutoff: float = 1.0
     mode: str = "gkba"
     hopping: float = 1.0
+    ramp_shape: str = "sin2"
 
     def __post_init__(self):
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.name in ("band", "mode"):
+            if f.name in ("band", "mode", "ramp_shape"):
                 continue
             if f.name == "n_xi":
                 object.__setattr__(self, f.name, require_int("n_xi", v, 4, 20000))
@@ -101,6 +108,7 @@ class KBParams:
             object.__setattr__(self, f.name, require_finite(f.name, v))
         require(self.band in _BANDS, "band", self.band, f"in {_BANDS}")
         require(self.mode in _MODES, "mode", self.mode, f"in {_MODES}")
+        require(self.ramp_shape in _RAMPS, "ramp_shape", self.ramp_shape, f"in {_RAMPS}")
         require(self.lam_i >= 0, "lam_i", self.lam_i, ">= 0")
         require(self.lam_f >= 0, "lam_f", self.lam_f, ">= 0")
         require(self.lam_ph >= 0, "lam_ph", self.lam_ph, ">= 0 (λ_el-ph)")
@@ -152,6 +160,23 @@ class Band:
     @property
     def n(self) -> int:
         return self.xi.size
+
+
+def switching_ramp(p: KBParams, t_on) -> np.ndarray:
+    """Switching factor r ∈ [0, 1] of the self-energies (Σ(t,s) → r(t) r(s) Σ(t,s)) at the
+    times ``t_on`` since the start of the run (t_on = t + t_prep): 0 at t_on = 0, 1 from
+    t_on = t_ramp on (1 everywhere if t_ramp = 0); shape ``p.ramp_shape`` (KBParams)."""
+    t_on = np.asarray(t_on, dtype=float)
+    if p.t_ramp == 0:
+        return np.ones(t_on.shape)
+    x = np.clip(t_on / p.t_ramp, 0.0, 1.0)
+    if p.ramp_shape == "sin2":
+        return np.sin(0.5 * math.pi * x) ** 2
+
+    def g(y):
+        return np.where(y > 0, np.exp(-1.0 / np.where(y > 0, y, 1.0)), 0.0)
+
+    return g(x) / (g(x) + g(1.0 - x))
 
 
 def make_band(p: KBParams) -> Band:

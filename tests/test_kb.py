@@ -7,7 +7,8 @@ from scipy.integrate import solve_ivp
 
 from floquetsym.result import ConvergenceWarning
 from numerics.kadanoff_baym import KBParams, run
-from numerics.kb_model import bath_kernel, bcs_gap, debye_a2f, make_band, thermal_state
+from numerics.kb_model import (bath_kernel, bcs_gap, debye_a2f, make_band, switching_ramp,
+                              thermal_state)
 
 SMALL = dict(n_xi=60, t_prep=4.0, t_ramp=0.0, dt=0.05, temperature=0.005)
 
@@ -192,13 +193,55 @@ def test_second_order_with_phonons_and_disorder():
     # 2: Richardson ratio ≈ 4 for Δ(t) and n_s(t) at a fixed time after the quench
     base = KBParams(lam_i=0.3, lam_f=0.5, lam_ph=0.1, omega_d=0.35, gamma_el=0.05,
                     t_max=6.0, t_prep=4.0, t_ramp=2.0, n_xi=24, dt=0.1, temperature=0.01)
-    runs = [run(base, dt=dt) for dt in (0.1, 0.05, 0.025)]
+    with pytest.warns(ConvergenceWarning, match="prepared state is not stationary"):
+        runs = [run(base, dt=dt) for dt in (0.1, 0.05, 0.025)]      # 2/E_F switching: deliberate
     for f in ("delta", "ns"):
         vals = [getattr(r, f)[r.at(6.0)].real for r in runs]
         assert 3.3 < _richardson_ratio(vals) < 4.8, (f, vals)
     for r in runs:                 # number conservation is exact at every step, any dt
         assert r.meta["number_drift"] < 1e-12
         assert r.meta["self_consistency_residual"] < 1e-4
+
+
+def test_switching_ramps():
+    # both shapes rise monotonically from 0 to 1 over t_ramp with r(x) + r(1 − x) = 1; the
+    # "smooth" one is flat to all orders at both ends (r(x) < x^8 for x ≤ 0.03), sin² only to
+    # first order (r ≈ (πx/2)²)
+    x = np.linspace(0.0, 1.0, 2001)
+    for shape in ("sin2", "smooth"):
+        p = KBParams(t_prep=30.0, t_ramp=20.0, ramp_shape=shape)
+        r = switching_ramp(p, 20.0 * x)
+        assert r[0] == 0.0 and r[-1] == pytest.approx(1.0, abs=1e-15)
+        assert np.all(np.diff(r) >= 0)
+        np.testing.assert_allclose(r + r[::-1], 1.0, atol=1e-14)
+        assert np.all(switching_ramp(p, [25.0, 40.0]) == 1.0)
+    small = np.array([0.01, 0.02, 0.03])
+    assert np.all(switching_ramp(KBParams(t_ramp=1.0, ramp_shape="smooth"), small) < small ** 8)
+    np.testing.assert_allclose(switching_ramp(KBParams(t_ramp=1.0), small),
+                               (0.5 * np.pi * small) ** 2, rtol=1e-2)
+    assert np.all(switching_ramp(KBParams(t_ramp=0.0), [0.0, 3.0]) == 1.0)
+    with pytest.raises(ValueError, match="ramp_shape"):
+        KBParams(ramp_shape="linear")
+
+
+def test_prepared_state_diagnostic():
+    # meta records the hold-window spread of Δ and n_s; a clean run is exactly stationary (no
+    # warning), an abrupt switching of the bath leaves a Higgs oscillation and warns
+    clean = run(KBParams(lam_i=0.3, lam_f=0.3, n_xi=60, dt=0.1, t_prep=10.0, t_ramp=5.0,
+                         t_max=0.0))
+    assert clean.meta["prep_hold"] == 5.0
+    assert clean.meta["prep_delta_spread"] < 1e-12
+    assert clean.meta["prep_delta_mean"] == pytest.approx(abs(clean.delta[0]), rel=1e-12)
+    p = KBParams(lam_i=0.3, lam_f=0.3, lam_ph=0.1, omega_d=0.35, n_xi=60, dt=0.1, t_prep=10.0,
+                 t_ramp=1.0, t_max=0.0)
+    with pytest.warns(ConvergenceWarning, match="t_ramp=1"):
+        r = run(p, with_ns=False)
+    m = (r.times >= -9.0) & (r.times < 0)
+    d = np.abs(r.delta[m])
+    assert r.meta["prep_delta_spread"] == pytest.approx(np.ptp(d) / d.mean(), rel=1e-12)
+    assert r.meta["prep_delta_spread"] > 0.02
+    # no hold window: nothing to measure, no warning
+    assert run(p, t_ramp=10.0, with_ns=False).meta["prep_delta_spread"] is None
 
 
 def test_normal_state_is_stationary_with_bath():
