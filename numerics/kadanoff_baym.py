@@ -105,7 +105,9 @@ class KBResult:
         Appendix-B boundary term B = (E_F + ξ_c) n(ξ_c); ``ns − ns_boundary`` is n_s with the
         velocity vertex cut off exactly (zero in any normal state),
     density : n(t) (conserved; n_s/n is the superfluid fraction for the 2D band).
-    meta : diagnostics (self-consistency residual, number drift, wall time, kernel error, ...).
+    meta : diagnostics (self-consistency residual, number drift, wall time, kernel error,
+        the prepared state's hold-window means and spreads ``prep_*``
+        (:func:`prepared_state_spread`), ``caveats``, ...).
     """
 
     params: KBParams
