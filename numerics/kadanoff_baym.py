@@ -55,6 +55,9 @@ Known limitations of the GKBA (measured; tests/test_kb.py, floquetsym/panels/kb_
     0.013 n / 0.10 n: Δ(t) is usable, late-time n_s(t) with phonons is NOT.  A
     phenomenological damping e^{−γ_p(t−s)} removes the drift but heats the system and
     destroys Δ (tried: γ_p = 0.01, 0.03), so it is not offered.
+  * a slower switching does not cure it (unlike the two-time solver's Higgs residue above):
+    N_ξ = 48, C^∞ switching over 100/E_F, no quench: Δ 0.066–0.072 (Matsubara 0.0817), P
+    0.65–0.83 (0.206) over the 50/E_F after the switching.
   * with Born disorder only, the GKBA's prepared state first approaches the Matsubara one
     (γ_el = 0.05: P ≈ 0.37–0.40 vs 0.398) but then drifts (Δ 0.068 → 0.061 in 80/E_F).
   * no-quench runs are exactly stationary in the clean case and in the normal state with bath.
