@@ -133,10 +133,12 @@ class KBResult:
 
 
 def memory_estimate(p: KBParams) -> float:
-    """Bytes of the two-time history arrays of a run with ``p``."""
+    """Bytes of the history arrays of a run with ``p`` (two-time squares for ``mode="full"``,
+    with its default particle–hole reduction where the grid allows it)."""
     nt = p.n_steps + 1
     if p.mode == "full":
-        return 3.0 * p.n_xi * nt * nt * 4 * 16
+        from .kb_full import full_memory_estimate, symmetric_grid
+        return full_memory_estimate(p, symmetric_grid(make_band(p)))
     return 3 * p.n_xi * nt * 4 * 16
 
 
@@ -411,15 +413,18 @@ def run(p: KBParams | None = None, *, progress: bool = False, checkpoint=None,
     Keyword arguments not consumed by the solver are applied to ``p`` (``run(lam_f=0.5)``).
     """
     solver_kw = {k: kwargs.pop(k) for k in ("with_ns", "correctors", "endpoint_iters",
-                                            "max_bytes", "threads") if k in kwargs}
+                                            "max_bytes", "threads", "symmetric") if k in kwargs}
     p = replace(p, **kwargs) if p is not None else KBParams(**kwargs)
     if p.mode == "full":
         from .kb_full import FullKBStepper
         require(checkpoint is None, "checkpoint", checkpoint,
                 'None for mode="full" (checkpoints are for the GKBA solver only)')
         solver_kw.pop("with_ns", None)
+        solver_kw.pop("endpoint_iters", None)
         r = FullKBStepper(p, progress=progress, **solver_kw).run()
     else:
+        require(not solver_kw.pop("symmetric", False), "symmetric", True,
+                'False or absent for mode="gkba" (the particle–hole reduction is for mode="full")')
         r = GKBAStepper(p, progress=progress, **solver_kw).run(
             checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume)
     _check_prepared_state(r)

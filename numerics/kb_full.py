@@ -19,6 +19,15 @@ exponential midpoint for h and the trapezoid rule for the collision terms,
 the implicit C(n+1, ·) by ``iters`` fixed-point sweeps over the whole row, Δ_{n+1/2} by the same
 predictor/corrector as the GKBA.
 
+Particle–hole symmetry (default when it applies): on a ξ grid symmetric about 0 (the flat 2D
+band always, the 1D band at half filling) with a real gap, h_{−ξ} = τ1 h_ξ τ1, the thermal state
+obeys ρ_{−ξ} = τ1 ρ_ξ τ1, the local self-energies are τ1-invariant (τ1 τ3 G_loc τ3 τ1 = τ3 G_loc τ3
+when G_loc = τ1 G_loc τ1) and hence
+    G_{−ξ}(t,t') = τ1 G_ξ(t,t') τ1    for all t, t'
+is preserved by the equations above (and Δ = −λ Σ_{ξ>0} w (ρ_12 + ρ_21) stays real).  Only the
+ξ > 0 half is stored and stepped (``symmetric=True``): half the memory and work, the same
+numbers to rounding (tests/test_kb.py).
+
 Paramagnetic response (Eq. 7) from the two-time functions themselves:
     η(t) = −i (G∘G)^<(t,t) + G^R(t,t0) η0 G^A(t0,t),
     (G∘G)^<(t,t) = ∫_{t0}^{t} ds [G^R(t,s) G^<(s,t) + G^<(t,s) G^A(s,t)],
@@ -33,15 +42,36 @@ import numpy as np
 from floquetsym.params import require
 from floquetsym.result import provenance
 
-from .kb_model import KBParams, bcs_gap, equal_time_observables, expm_bdg, thermal_state
+from .kb_model import Band, KBParams, bcs_gap, equal_time_observables, expm_bdg, thermal_state
 
-__all__ = ["FullKBStepper", "full_memory_estimate"]
+__all__ = ["FullKBStepper", "full_memory_estimate", "symmetric_grid"]
 
 
-def full_memory_estimate(p: KBParams) -> float:
-    """Bytes of the two-time arrays (G^R and G^< full squares per ξ)."""
+def full_memory_estimate(p: KBParams, symmetric: bool = False) -> float:
+    """Bytes of the two-time arrays (G^R and G^< full squares per stored ξ; half of the ξ
+    points with ``symmetric``)."""
     s = p.n_steps + 1
-    return 2.0 * p.n_xi * s * s * 4 * 16
+    nx = p.n_xi // 2 if symmetric else p.n_xi
+    return 2.0 * nx * s * s * 4 * 16
+
+
+def symmetric_grid(band: Band) -> bool:
+    """True when the ξ grid is mirror-symmetric about 0 with an even number of points and
+    equal weights of mirror points (the condition of the particle–hole reduction)."""
+    n = band.n
+    return (n % 2 == 0 and np.allclose(band.xi, -band.xi[::-1], rtol=0, atol=1e-14)
+            and np.allclose(band.w, band.w[::-1], rtol=1e-14, atol=0))
+
+
+def _half_band(b: Band) -> Band:
+    h = slice(b.n // 2, b.n)
+    return Band(b.xi[h].copy(), b.w[h].copy(), b.nu0, b.v2[h].copy(), b.m_inv[h].copy(),
+                b.pair_norm)
+
+
+def _mirror(x):
+    """τ1 X τ1 on the trailing 2×2 axes."""
+    return x[..., ::-1, ::-1]
 
 
 def _dag(x):
@@ -67,21 +97,36 @@ class FullKBStepper:
 
     def __init__(self, p: KBParams, *, iters: int = 2, correctors: int = 1,
                  progress: bool = False, max_bytes: float = 2e9, threads: int | None = 1,
-                 **_ignored):
+                 symmetric: bool | None = None, **_ignored):
         from .kadanoff_baym import GKBAStepper
-        need = full_memory_estimate(p)
+        # reuse the GKBA's band, kernel, ramp and grid checks (no history allocation there)
+        self._g = GKBAStepper(p, with_ns=False, max_bytes=float("inf"))
+        sym_ok = symmetric_grid(self._g.band)
+        if symmetric is None:
+            symmetric = sym_ok
+        require(not symmetric or sym_ok, "symmetric", symmetric,
+                f"False for this ξ grid (the particle–hole reduction needs an even n_xi and a "
+                f"grid symmetric about ξ = 0; n_xi={p.n_xi})")
+        self.symmetric = bool(symmetric)
+        need = full_memory_estimate(p, self.symmetric)
         require(need <= max_bytes, "t_max", p.t_max,
                 f"small enough for the two-time arrays to fit max_bytes={max_bytes:.3g} "
                 f"(need {need:.3g} bytes: the full solver is for short validation runs)")
-        # reuse the GKBA's band, kernel, ramp and grid checks (no history allocation there)
-        self._g = GKBAStepper(p, with_ns=False, max_bytes=float("inf"))
         self.p, self.iters, self.correctors = p, iters, correctors
         self.progress, self.threads = progress, threads
-        self.band, self.S, self.times = self._g.band, self._g.S, self._g.times
+        self.full_band = self._g.band
+        self.band = _half_band(self.full_band) if self.symmetric else self.full_band
+        self.S, self.times = self._g.S, self._g.times
         self.kg, self.kl, self.ramp = self._g.kg, self._g.kl, self._g.ramp
 
+    def _full(self, x):
+        """Per-ξ array of the stored points → all ξ points (mirror half by G_{−ξ} = τ1 G_ξ τ1)."""
+        if not self.symmetric:
+            return x
+        return np.concatenate([_mirror(x[::-1]), x], axis=0)
+
     def gap(self, rho, n):
-        return self._g.gap(rho, n)
+        return self._g.gap(self._full(rho), n)
 
     # -- storage: G[x] is a (2S × 2S) matrix, G[x, 2i+a, 2j+c] = G^{ac}_ξ(t_i, t_j) ------------
     def _row(self, G, i, m=None):
@@ -94,7 +139,10 @@ class FullKBStepper:
         """Σ^R(i, k), Σ^<(i, k), Σ^>(i, k) for k ≤ i (local, shape (i+1, 2, 2))."""
         w = self.band.w
         gl_loc = np.einsum("x,xkab->kab", w, self._row(self.GL, i))
-        gg_loc = np.einsum("x,xkab->kab", w, self._row(self.GR, i)) + gl_loc
+        gr_loc = np.einsum("x,xkab->kab", w, self._row(self.GR, i))
+        if self.symmetric:                 # + the mirrored half, τ1 G τ1
+            gl_loc, gr_loc = gl_loc + _mirror(gl_loc), gr_loc + _mirror(gr_loc)
+        gg_loc = gr_loc + gl_loc
         lags = i - np.arange(i + 1)
         rr = self.ramp[i] * self.ramp[:i + 1]
         sg = _t3(gg_loc) * (rr * self.kg[lags])[:, None, None]
@@ -142,7 +190,7 @@ class FullKBStepper:
     def start(self):
         p, b, S = self.p, self.band, self.S
         nx = b.n
-        d0 = bcs_gap(p.lam_i, b, p.temperature)
+        d0 = bcs_gap(p.lam_i, self.full_band, p.temperature)
         rho, eta = thermal_state(b.xi, d0, p.temperature)
         self.eta0 = eta
         self.GR = np.zeros((nx, 2 * S, 2 * S), complex)
@@ -211,7 +259,8 @@ class FullKBStepper:
         gg = (np.einsum("s,xsab,xsbc->xac", q, gr, -_dag(gl))
               + np.einsum("s,xsab,xsbc->xac", q, gl, _dag(gr)))
         eta = -1j * gg + gr[:, 0] @ self.eta0 @ _dag(gr[:, 0])
-        dens, dia, para, bnd = equal_time_observables(self.p, self.band, self.rho, eta)
+        dens, dia, para, bnd = equal_time_observables(self.p, self.full_band,
+                                                      self._full(self.rho), self._full(eta))
         o = self.obs
         o["density"][i], o["ns_dia"][i], o["ns_para"][i] = dens, dia, para
         o["ns"][i], o["ns_boundary"][i] = dia - para, bnd
@@ -225,8 +274,10 @@ class FullKBStepper:
         meta = {"mode": "full", "wall_s": time.perf_counter() - t0,
                 "self_consistency_residual": float(self.sc_residual),
                 "number_drift": float(np.abs(dens - dens[0]).max()),
-                "kernel_error": self._g.kernel_error, "history_bytes": full_memory_estimate(self.p),
-                "xi": self.band.xi.copy(), "rho_final": self.rho.copy(),
+                "kernel_error": self._g.kernel_error,
+                "history_bytes": full_memory_estimate(self.p, self.symmetric),
+                "symmetric": self.symmetric,
+                "xi": self.full_band.xi.copy(), "rho_final": self._full(self.rho).copy(),
                 "provenance": provenance()}
         return KBResult(self.p, self.times.copy(), self.delta.copy(), o["ns"].copy(),
                         o["ns_dia"].copy(), o["ns_para"].copy(), dens.copy(),
