@@ -21,7 +21,9 @@ Model, signs and units: see :mod:`numerics.kb_model` (DESIGN.md §3).  Two solve
 
 ``mode="full"``
     The two-time Kadanoff–Baym equations for every ξ (:mod:`numerics.kb_full`);
-    O(N_ξ N_t³) work and O(N_ξ N_t²) memory: short validation runs of the GKBA.
+    O(N_ξ N_t³) work and O(N_ξ N_t²) memory, halved by the particle–hole reduction
+    G_{−ξ} = τ1 G_ξ τ1 on symmetric grids (default; ``run(p, symmetric=False)`` steps all ξ):
+    validation of the GKBA and the reference for the prepared state and the claims.
 
 Initial state (both modes): the uncorrelated mean-field thermal state at λ_i at t0 = −t_prep;
 the self-energies are switched on as r(t) r(s) with r rising smoothly over t_ramp
