@@ -336,6 +336,28 @@ def test_claim_large_debye_energy_approaches_constants():
     assert s_d < 0.1
 
 
+@pytest.mark.slow
+def test_claims_full_solver_debye_contrast():
+    # the paper's contrast (text after Eq. 8) with the two-time solver, which keeps the
+    # correlated equilibrium (test_kb_equilibrium): for ω_D = 0.6 n_s(t) settles to a constant,
+    # for ω_D = 0.04 < 2Δ it keeps falling far below it.  N_ξ = 24, dt = 0.2 (converged in dt
+    # to 6e-4 n for t ≤ 50), t ≤ 100: ≈ 10 min.  Whether n_s turns negative is NOT asserted
+    # (to t = 200: no sign change at N_ξ = 24, 36, 48; README).
+    out = {}
+    for wd in (0.6, 0.04):
+        with warnings_ignored():
+            p = KBParams(lam_i=0.25, lam_f=0.45, lam_ph=0.1, omega_d=wd, temperature=0.005,
+                         n_xi=24, dt=0.2, t_prep=30.0, t_ramp=15.0, t_max=100.0, mode="full")
+            r = run(p, max_bytes=4e9)
+        n = r.density[0]
+        late = r.times >= 50.0
+        out[wd] = (r.ns[late].mean() / n, np.ptp(r.ns[late]) / n, _first_negative(r))
+        print(f"full KB, ω_D={wd}: n_s/n on [50, 100]: mean {out[wd][0]:.3f}, spread "
+              f"{out[wd][1]:.3f}; first n_s < 0: {out[wd][2]}")
+    assert out[0.6][1] < 0.03                     # settles (N_ξ = 24 to t = 200: 0.6 % late)
+    assert out[0.04][0] < out[0.6][0] - 0.2       # keeps falling: 0.48 vs 0.89 measured
+
+
 # ---------------------------------------------------------------------------------------------
 # Full two-time solver (numerics.kb_full) and the GKBA validated against it at short times
 
