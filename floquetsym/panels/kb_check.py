@@ -106,30 +106,6 @@ def _large_debye_claim(r, quick):
                  None if quick else bool(ok), SOURCE_1B_LARGE)
 
 
-def _debye_figure(out_dir, small, large):
-    import matplotlib
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for r in (small, large):
-        lab = f"ω_D = {r.params.omega_d:g}"
-        a1.plot(r.times, r.ns / r.density[0], label=lab)
-        a2.plot(r.times, r.delta.real, label=lab)
-    for a in (a1, a2):
-        a.axvline(0.0, color="grey", lw=0.5)
-        a.legend(fontsize=7)
-    a1.axhline(0.0, color="k", lw=0.5)
-    a1.set(xlabel="t", ylabel=r"$n_s(t)/n$")
-    a2.set(xlabel="t", ylabel=r"$\Delta(t)$")
-    p = small.params
-    fig.suptitle(f"Fig. 1b with the full two-time KB: λ {p.lam_i}→{p.lam_f}, λ_el-ph={p.lam_ph}, "
-                 f"N_ξ={p.n_xi}, dt={p.dt}", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(Path(out_dir) / "kb_check_debye.png", dpi=110)
-    plt.close(fig)
-    return "kb_check_debye.png"
-
-
 def prepared_state(r):
     """(mean Δ, mean n_s, Δ spread, n_s spread) from the end of the switching to the end of a
     no-quench run (:func:`numerics.kadanoff_baym.prepared_state_spread`)."""
@@ -138,29 +114,46 @@ def prepared_state(r):
     return s["prep_delta_mean"], s["prep_ns_mean"], s["prep_delta_spread"], s["prep_ns_spread"]
 
 
-def _figure(out_dir, full, gkba, eq, name, what):
+def _plot(out_dir, name, curves, title, eq=None):
+    """n_s(t)/n and Δ(t) of ``curves`` = [(result, label, line style)], with the Matsubara
+    equilibrium ``eq`` as a reference line when given."""
     import matplotlib
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.8))
-    n = full.density[0]
-    for r, lab, st in ((full, "full two-time KB", "-"), (gkba, "GKBA", "--")):
-        a1.plot(r.times, r.ns / n, st, label=lab)
+    for r, lab, st in curves:
+        a1.plot(r.times, r.ns / r.density[0], st, label=lab)
         a2.plot(r.times, r.delta.real, st, label=lab)
-    a1.axhline(eq.ns / eq.density, color="k", lw=0.8, ls=":", label="Matsubara equilibrium (λ_i)")
-    a2.axhline(eq.delta, color="k", lw=0.8, ls=":", label="Matsubara equilibrium (λ_i)")
+    if eq is not None:
+        lab = "Matsubara equilibrium (λ_i)"
+        a1.axhline(eq.ns / eq.density, color="k", lw=0.8, ls=":", label=lab)
+        a2.axhline(eq.delta, color="k", lw=0.8, ls=":", label=lab)
+    a1.axhline(0.0, color="k", lw=0.5)
     for a in (a1, a2):
         a.axvline(0.0, color="grey", lw=0.5)
         a.legend(fontsize=7)
     a1.set(xlabel="t", ylabel=r"$n_s(t)/n$")
     a2.set(xlabel="t", ylabel=r"$\Delta(t)$")
-    p = full.params
-    fig.suptitle(f"KB cross-check ({what}): λ {p.lam_i}→{p.lam_f}, λ_el-ph={p.lam_ph}, ω_D={p.omega_d}, "
-                 f"N_ξ={p.n_xi}, dt={p.dt} (switching from t={-p.t_prep:g})", fontsize=9)
+    fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(Path(out_dir) / name, dpi=110)
     plt.close(fig)
     return name
+
+
+def _figure(out_dir, full, gkba, eq, name, what):
+    p = full.params
+    return _plot(out_dir, name, [(full, "full two-time KB", "-"), (gkba, "GKBA", "--")],
+                 f"KB cross-check ({what}): λ {p.lam_i}→{p.lam_f}, λ_el-ph={p.lam_ph}, "
+                 f"ω_D={p.omega_d}, N_ξ={p.n_xi}, dt={p.dt} (switching from t={-p.t_prep:g})", eq)
+
+
+def _debye_figure(out_dir, small, large):
+    p = small.params
+    return _plot(out_dir, "kb_check_debye.png",
+                 [(r, f"ω_D = {r.params.omega_d:g}", "-") for r in (small, large)],
+                 f"Fig. 1b with the full two-time KB: λ {p.lam_i}→{p.lam_f}, "
+                 f"λ_el-ph={p.lam_ph}, N_ξ={p.n_xi}, dt={p.dt}")
 
 
 def _prepared_claim(r, eq, lab, extra=""):
