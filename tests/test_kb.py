@@ -342,7 +342,9 @@ def test_claims_full_solver_debye_contrast():
     # correlated equilibrium (test_kb_equilibrium): for ω_D = 0.6 n_s(t) settles to a constant,
     # for ω_D = 0.04 < 2Δ it keeps falling far below it.  N_ξ = 24, dt = 0.2 (converged in dt
     # to 6e-4 n for t ≤ 50), t ≤ 100: ≈ 10 min.  Whether n_s turns negative is NOT asserted
-    # (to t = 200: no sign change at N_ξ = 24, 36, 48; README).
+    # (to t = 200: no sign change at N_ξ = 24, 36, 48; README).  Both runs share the 15/E_F
+    # switching, which is not adiabatic at λ_i = 0.25: the contrast is that of the same
+    # protocol, part of the ω_D = 0.04 decline starts before the quench (README).
     out = {}
     for wd in (0.6, 0.04):
         with warnings_ignored():
