@@ -42,7 +42,11 @@ after the switching; Matsubara Δ = 0.0815, n_s = 1.7892):
     sin² over 100/E_F:  Δ 0.0807–0.0816 (±0.55 %), n_s 1.781–1.787;
     C^∞ over 100/E_F:   Δ 0.08104–0.08129 (±0.15 %), n_s 1.781–1.786, P 0.209–0.213 (0.2056).
 The remaining 0.4 % between the mean Δ (0.0812) and the Matsubara value (same ξ grid) was not
-separated further (dt = 0.2 here).  Every run records ``meta["prep_delta_spread"]`` (peak-to-peak of
+separated further (dt = 0.2 here).  Small initial gaps need long switchings: λ_i = 0.25,
+λ_el-ph = 0.1, ω_D = 0.04, N_ξ = 24 (2π/2E_min ≈ 70/E_F): C^∞ over 200/E_F gives Δ
+0.0366–0.0367 (Matsubara 0.0368) and n_s/n 0.9074–0.9088 (0.9085) over the hold, whereas sin²
+over 15/E_F lets n_s/n fall from 0.92 to 0.75 before the quench (with ω_D < 2Δ the
+quasiparticles created by the switching cannot recombine and pile up at the gap edge).  Every run records ``meta["prep_delta_spread"]`` (peak-to-peak of
 |Δ| over the hold window [−(t_prep − t_ramp), 0), relative) and warns above 2 %.
 
 Known limitations of the GKBA (measured; tests/test_kb.py, floquetsym/panels/kb_check.py):
