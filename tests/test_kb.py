@@ -305,8 +305,9 @@ def _first_negative(r):
 @pytest.mark.xfail(strict=True, reason="NOT reproduced by the GKBA (measured: n_s/n stays "
                    ">= 0.58 up to t = 200 at N_xi = 80, 120, 160, dt = 0.1, 0.05; converged in "
                    "dt); undecided, since the GKBA n_s is unreliable at late times with phonons "
-                   "(the full two-time solver, N_xi = 24, dt = 0.2: n_s/n falls to 0.28 at t = 200, no "
-                   "sign change)")
+                   "(the full two-time solver, dt = 0.2: from an adiabatically prepared state "
+                   "n_s/n falls 0.905 -> 0.71 by t = 100 (N_xi = 24); from a 15/E_F switching to "
+                   "0.30 at t = 200 (N_xi = 48, converged in N_xi), no sign change; README)")
 def test_claim_small_debye_energy_negative_ns():
     runs = {"ref": _fig1b(0.04), "dt/2": _fig1b(0.04, dt=0.05), "1.5 N_xi": _fig1b(0.04, n_xi=120)}
     for k, r in runs.items():
