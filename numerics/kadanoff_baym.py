@@ -46,8 +46,9 @@ separated further (dt = 0.2 here).  Small initial gaps need long switchings: λ_
 λ_el-ph = 0.1, ω_D = 0.04, N_ξ = 24 (2π/2E_min ≈ 70/E_F): C^∞ over 200/E_F gives Δ
 0.0366–0.0367 (Matsubara 0.0368) and n_s/n 0.9074–0.9088 (0.9085) over the hold, whereas sin²
 over 15/E_F lets n_s/n fall from 0.92 to 0.75 before the quench (with ω_D < 2Δ the
-quasiparticles created by the switching cannot recombine and pile up at the gap edge).  Every run records ``meta["prep_delta_spread"]`` (peak-to-peak of
-|Δ| over the hold window [−(t_prep − t_ramp), 0), relative) and warns above 2 %.
+quasiparticles created by the switching cannot recombine and pile up at the gap edge).
+Every run records ``meta["prep_delta_spread"]`` (peak-to-peak of |Δ| over the hold window
+[−(t_prep − t_ramp), 0), relative) and warns above 2 %.
 
 Known limitations of the GKBA (measured; tests/test_kb.py, floquetsym/panels/kb_check.py):
   * the HF-GKBA has undamped mean-field propagators, so it has no quasiparticle residue Z and
@@ -402,9 +403,9 @@ class GKBAStepper:
                          "against mode='full' on a small grid and numerics.kb_equilibrium "
                          "(module docstring)"]),
         }
-        return KBResult(self.p, self.times.copy(), self.delta.copy(), o["ns"].copy(),
-                        o["ns_dia"].copy(), o["ns_para"].copy(), dens.copy(),
-                        o["ns_boundary"].copy(), meta)
+        return checked(KBResult(self.p, self.times.copy(), self.delta.copy(), o["ns"].copy(),
+                                o["ns_dia"].copy(), o["ns_para"].copy(), dens.copy(),
+                                o["ns_boundary"].copy(), meta))
 
 
 def run(p: KBParams | None = None, *, progress: bool = False, checkpoint=None,
@@ -426,15 +427,11 @@ def run(p: KBParams | None = None, *, progress: bool = False, checkpoint=None,
         require(checkpoint is None, "checkpoint", checkpoint,
                 'None for mode="full" (checkpoints are for the GKBA solver only)')
         solver_kw.pop("with_ns", None)
-        solver_kw.pop("endpoint_iters", None)
-        r = FullKBStepper(p, progress=progress, **solver_kw).run()
-    else:
-        require(not solver_kw.pop("symmetric", False), "symmetric", True,
-                'False or absent for mode="gkba" (the particle–hole reduction is for mode="full")')
-        r = GKBAStepper(p, progress=progress, **solver_kw).run(
-            checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume)
-    _check_prepared_state(r)
-    return r
+        return FullKBStepper(p, progress=progress, **solver_kw).run()
+    require(not solver_kw.pop("symmetric", False), "symmetric", True,
+            'False or absent for mode="gkba" (the particle–hole reduction is for mode="full")')
+    return GKBAStepper(p, progress=progress, **solver_kw).run(
+        checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume)
 
 
 PREP_SPREAD_TOL = 0.02
@@ -460,16 +457,18 @@ def prepared_state_spread(r: KBResult, t_end: float = 0.0) -> dict:
     return out
 
 
-def _check_prepared_state(r: KBResult) -> None:
-    """Record :func:`prepared_state_spread` in ``r.meta`` and warn (ConvergenceWarning) when
-    Δ varies by more than ``PREP_SPREAD_TOL`` over the hold window before the quench."""
+def checked(r: KBResult) -> KBResult:
+    """``r`` with :func:`prepared_state_spread` recorded in ``r.meta``; warns (ConvergenceWarning)
+    when Δ varies by more than ``PREP_SPREAD_TOL`` over the hold window before the quench.
+    Both steppers' ``run`` end here."""
     info = prepared_state_spread(r)
     r.meta.update(info)
     s = info["prep_delta_spread"]
-    if s is not None and s > PREP_SPREAD_TOL and r.params.lam_i > 0:
+    if s is not None and s > PREP_SPREAD_TOL:
         p = r.params
         warnings.warn(f"the prepared state is not stationary: Δ varies by {100 * s:.1f} % over "
                       f"the hold window t ∈ [{-(p.t_prep - p.t_ramp):g}, 0); the switching "
                       f"(t_ramp={p.t_ramp:g}) is not adiabatic for the lowest pair energy — "
                       "increase t_ramp and t_prep (mode='gkba' with phonons: see "
-                      "meta['caveats'])", ConvergenceWarning, stacklevel=3)
+                      "meta['caveats'])", ConvergenceWarning, stacklevel=4)
+    return r

@@ -266,7 +266,7 @@ class FullKBStepper:
         o["ns"][i], o["ns_boundary"][i] = dia - para, bnd
 
     def run(self):
-        from .kadanoff_baym import KBResult, step_all
+        from .kadanoff_baym import KBResult, checked, step_all
         t0 = time.perf_counter()
         step_all(self, "KB two-time")
         o = self.obs
@@ -279,6 +279,6 @@ class FullKBStepper:
                 "symmetric": self.symmetric,
                 "xi": self.full_band.xi.copy(), "rho_final": self._full(self.rho).copy(),
                 "provenance": provenance()}
-        return KBResult(self.p, self.times.copy(), self.delta.copy(), o["ns"].copy(),
-                        o["ns_dia"].copy(), o["ns_para"].copy(), dens.copy(),
-                        o["ns_boundary"].copy(), meta)
+        return checked(KBResult(self.p, self.times.copy(), self.delta.copy(), o["ns"].copy(),
+                                o["ns_dia"].copy(), o["ns_para"].copy(), dens.copy(),
+                                o["ns_boundary"].copy(), meta))

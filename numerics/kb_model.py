@@ -49,8 +49,8 @@ import numpy as np
 from floquetsym.params import require, require_finite, require_int
 from floquetsym.result import ConvergenceWarning
 
-__all__ = ["KBParams", "Band", "make_band", "switching_ramp", "debye_a2f", "bath_kernel", "bcs_gap",
-           "expm_bdg", "thermal_state", "equal_time_observables"]
+__all__ = ["KBParams", "Band", "make_band", "switching_ramp", "debye_a2f", "bath_kernel",
+           "bcs_gap", "expm_bdg", "thermal_state", "equal_time_observables"]
 
 _BANDS = ("flat2d", "tb1d")
 _MODES = ("gkba", "full")
@@ -68,7 +68,8 @@ class KBParams:
     temperature : initial temperature = phonon-bath temperature (> 0).
     dt, t_max : time step and final time; the run starts at t = −t_prep from the uncorrelated
         mean-field thermal state and switches the self-energies on smoothly over t_ramp
-        (adiabatic switching), so the state at t = 0⁻ is the correlated equilibrium.
+        (adiabatic switching), so the state at t = 0⁻ is the correlated equilibrium when
+        t_ramp ≫ 2π/2E_min (lowest pair energy of the ξ grid; ``meta["prep_delta_spread"]``).
     n_xi, xi_stretch : ξ grid (midpoints of a sinh-stretched grid, denser near ξ = 0).
     ramp_shape : ``"sin2"`` (r = sin²(πx/2), x = (t + t_prep)/t_ramp) or ``"smooth"`` (the C^∞
         step r = g(x)/(g(x) + g(1 − x)), g(x) = e^{−1/x}); :func:`switching_ramp`.  Both leave an
