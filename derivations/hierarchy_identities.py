@@ -3,7 +3,7 @@ check the identities they must satisfy.
 
 Run:  python derivations/hierarchy_identities.py [--order N] [--symbolic]
 
-Notation (floquetsym.keldysh, DESIGN.md §3): g^R(ω+nω0) = G^R_n τ3 − i F^R_n τ1 with
+Notation (floquetsym.keldysh, docs/conventions.md): g^R(ω+nω0) = G^R_n τ3 − i F^R_n τ1 with
 G^R_n = (ω+nω0+iγ)/s^R_n, F^R_n = Δ/s^R_n (likewise A), s^{R,A}_n the branch-correct roots and
 h_n = tanh((ω+nω0)/2T).  g^(k)_m means the coefficient of θ^k of g_{ω+mω0, ω}.
 

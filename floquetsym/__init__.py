@@ -1,6 +1,6 @@
 """floquetsym: Floquet–Keldysh–Usadel analysis of Higgs-driven superconductors.
 
-Public surface (DESIGN.md §2)::
+Public surface (see docs/architecture.md)::
 
     from floquetsym import DriveParams, hierarchy, superfluid_density, ldos, \
         pair_excitations, gap_correction, floquet_solve, quasienergies
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402
 
 from .params import DriveParams  # noqa: E402  (cheap, always available)
 from .result import ConvergenceWarning, PerturbativeWarning, Result  # noqa: E402
@@ -22,7 +22,7 @@ _LAZY = {
     "superfluid_density": "floquetsym.observables",
     "ldos": "floquetsym.observables",
     "pair_excitations": "floquetsym.pairs",
-    "gap_correction": "floquetsym.pairs",
+    "gap_correction": "floquetsym.heating",
     "floquet_solve": "floquetsym.floquet",
     "quasienergies": "floquetsym.floquet",
 }

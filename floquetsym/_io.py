@@ -1,4 +1,4 @@
-"""Atomic file writes shared by the kernel cache, checkpoints and sweeps (DESIGN.md §4).
+"""Atomic file writes shared by the kernel cache, checkpoints and sweeps (docs/architecture.md).
 
 A reader never sees a half-written file: data go to a temporary file in the same folder,
 are flushed and fsync'ed, then ``os.replace``-d over the target; on any failure the

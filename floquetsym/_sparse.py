@@ -1,4 +1,4 @@
-r"""Sparse polynomial arithmetic for the hierarchy (internal; DESIGN.md §3).
+r"""Sparse polynomial arithmetic for the hierarchy (internal; docs/conventions.md).
 
 SymPy expression trees grow exponentially when the hierarchy is iterated, and ``expand``
 on them is slow.  Here every matrix entry of a block is a sparse polynomial (a dict

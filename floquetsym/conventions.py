@@ -1,4 +1,4 @@
-r"""Sign, unit and normalisation conventions (DESIGN.md §3), in one place.
+r"""Sign, unit and normalisation conventions (docs/conventions.md), in one place.
 
 Units: :math:`\hbar = 1`; energies in the unit of the user's choice (usually Δ = 1).
 Nambu spinor :math:`\Psi = (\psi_\uparrow, \psi_\downarrow^\dagger)`; Pauli matrices τ1, τ2, τ3.
@@ -67,7 +67,7 @@ SIGMA_A_SIGN = -1j   # Sigma^A = -i*gamma*tau3
 
 
 def distribution(omega, temperature: float):
-    """Equilibrium distribution h(ω) = tanh(ω / 2T); sign(ω) at T = 0 (DESIGN §3)."""
+    """Equilibrium distribution h(ω) = tanh(ω / 2T); sign(ω) at T = 0 (docs/conventions.md)."""
     omega = np.asarray(omega)
     if temperature == 0:
         return np.sign(omega.real).astype(float)

@@ -1,10 +1,10 @@
 r"""Non-perturbative truncated-Floquet solution of the uniform Usadel equation (paper Eq. 9/A1).
 
 This module is an *independent* route to the driven Green's function: it uses only
-:mod:`floquetsym.conventions` (DESIGN.md §3), never the perturbative hierarchy, so that the two
+:mod:`floquetsym.conventions` (docs/conventions.md), never the perturbative hierarchy, so that the two
 can check each other.
 
-Floquet matrices (DESIGN §3)
+Floquet matrices (docs/conventions.md)
     For ε in the reduced zone [−ω0/2, ω0/2) and Floquet indices n = −M..M (frequency ε + nω0),
 
     .. math::
@@ -21,7 +21,7 @@ Solution: ǧ = sign(−iΛ̌)
     Im λ = γ|v|²/(v†τ3v), so |Im λ| ≥ γ.  The matrix sign of −iΛ̌ (eigenvalues of Λ̌ in the upper
     half plane → +1, lower → −1) therefore exists, commutes with Λ̌ and squares to one: it is the
     unique solution of [Λ̌, ǧ] = 0, ǧ∘ǧ = 1 continuously connected to equilibrium (at θ = 0 it
-    is g^R = Λ^R/s^R, g^A = Λ^A/s^A, g^K = (g^R − g^A)h, DESIGN §3; the tests check this).
+    is g^R = Λ^R/s^R, g^A = Λ^A/s^A, g^K = (g^R − g^A)h, docs/conventions.md; the tests check this).
 
     ``method="eig"`` (default, batched over ε): Λ^R = V D V⁻¹, g^R = V sign(Im D) V⁻¹.  Because
     Λ^A = τ3 (Λ^R)† τ3 (T = 1⊗τ3), Λ^A = W D̄ W⁻¹ with W = T V⁻†, hence g^A = −T (g^R)† T.  The
@@ -34,12 +34,12 @@ Solution: ǧ = sign(−iΛ̌)
     points of Λ (gap edges, where eigenvectors are ill-conditioned by ~√(Δ/γ)); used as the
     second method in the tests.
 
-Superfluid density (DESIGN §3, paper Eq. A2), in units of m·σ_N
+Superfluid density (docs/conventions.md, paper Eq. A2), in units of m·σ_N
     :math:`n_s(t) = \tfrac{i}{8}\mathrm{Tr}\{\tau_3\check g\circ\tau_3\check g\}^K(t,t)
     = \sum_k n_s[k] e^{-ik\omega_0 t}`,
     :math:`n_s[k] = \tfrac{i}{8}\int\tfrac{d\omega}{2\pi}\mathrm{Tr}\,P_{\omega+k\omega_0,\omega}`,
     :math:`P = \tau_3 g^R\tau_3 g^K + \tau_3 g^K\tau_3 g^A`.  The full line is
-    ∫dω = ∫_zone dε Σ_n over the *central* indices |n| ≤ M_c = M − n_buffer (DESIGN §4), i.e. the
+    ∫dω = ∫_zone dε Σ_n over the *central* indices |n| ≤ M_c = M − n_buffer (docs/architecture.md), i.e. the
     window |ω| < W = (M_c + ½)ω0; outside it the integrand is replaced by the *adiabatic* model
     (the equilibrium integrand −(Δ²/2π) h Im[1/(z²−Δ²)] with the instantaneous gap Δ(t),
     time-averaged with weight e^{ikω0t}; exact at θ = 0, relative error O((ω0/ω)²) at large ω),
@@ -76,7 +76,7 @@ _PREF = 1j / 8.0 / (2.0 * math.pi)       # (i/8)·(1/2π) of Eq. (A2) in the ω 
 # --------------------------------------------------------------------------- matrices
 
 def floquet_matrices(p: DriveParams, eps, n_harmonics: int):
-    """Truncated Floquet matrices (Λ^R, Λ^A, Λ^K) at quasi-energies ``eps``, DESIGN §3.
+    """Truncated Floquet matrices (Λ^R, Λ^A, Λ^K) at quasi-energies ``eps``, docs/conventions.md.
 
     Returns three complex arrays of shape (len(eps), 2(2M+1), 2(2M+1)).
     """
@@ -205,7 +205,7 @@ def _block_traces(g_r, g_k, g_a, M: int, Mc: int, ks):
 def _eq_integrand(omega, delta, gamma: float, temperature: float):
     """Equilibrium DC integrand of n_s per unit ω: −(Δ²/2π) h(ω) Im[1/(z²−Δ²)], z = ω+iγ.
 
-    Derivation (θ = 0, DESIGN §3): Tr τ3g^Rτ3g^R = 2 + 4Δ²/(z²−Δ²); with g^K = (g^R − g^A)h the
+    Derivation (θ = 0, docs/conventions.md): Tr τ3g^Rτ3g^R = 2 + 4Δ²/(z²−Δ²); with g^K = (g^R − g^A)h the
     Keldysh trace reduces to h[Tr τ3g^Rτ3g^R − Tr τ3g^Aτ3g^A] = 8iΔ² h Im[1/(z²−Δ²)]; times
     i/(8·2π).  ``delta`` may be an array broadcasting against ``omega``.
     """

@@ -1,11 +1,11 @@
-r"""Perturbative coefficients extracted from the exact Floquet solver (issue 4, item 4).
+r"""Perturbative coefficients extracted from the exact Floquet solver.
 
 .. math::
     c_2 = \frac{n_s^{(2)}}{\theta^2 n_s^{(0)}},\qquad
     c_1 = \frac{|n_s[1]|}{\theta\, n_s^{(0)}},
 
 where :math:`n_s^{(2)}` is the θ² part of the DC superfluid density and n_s[1] the amplitude of
-:math:`e^{-i\omega_0 t}` (DESIGN §2/§3).  Method: the exact DC n_s and n_s[1], n_s[2] are
+:math:`e^{-i\omega_0 t}` (docs/conventions.md).  Method: the exact DC n_s and n_s[1], n_s[2] are
 computed at θ = 0 and several small θ_j **on one shared ε mesh** (so the differences carry no
 mesh noise; the mesh is refined until the θ-differences themselves are converged), then
 

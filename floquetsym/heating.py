@@ -1,7 +1,7 @@
 r"""Second-order gap correction Δ^(2) of the Higgs-driven superconductor, paper Appendix D.
 
 Self-consistency with a driven coupling λ(t) = λ0(1 + λ1(t)) (App. D, conventions of
-DESIGN.md §3, ħ = 1, energies in units of ``p.delta``):
+docs/conventions.md, ħ = 1, energies in units of ``p.delta``):
 
 .. math:: \Delta(t) = \lambda_0(1+\lambda_1(t))\,A(t),\qquad
           A(t) = \frac{i}{8}\mathrm{Tr}\,\tau_1\bar g_{t,t},\qquad

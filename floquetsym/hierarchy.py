@@ -1,6 +1,6 @@
 r"""The Floquet–Keldysh–Usadel hierarchy, paper Eq. (A1), solved order by order in θ.
 
-Equation (DESIGN.md §3, conventions.py): :math:`[\check\Lambda, \check g] = 0`,
+Equation (docs/conventions.md, :mod:`floquetsym.conventions`): :math:`[\check\Lambda, \check g] = 0`,
 :math:`\check g\circ\check g = 1` with :math:`\check\Lambda = \check\Lambda_0 + \theta\check\Lambda_1`,
 :math:`\check\Lambda_1 = -i\tau_1/2` on the :math:`\pm\omega_0` off-diagonals (R and A only).
 Write :math:`\check g = \sum_k \theta^k \check g^{(k)}` and
@@ -116,7 +116,7 @@ def _g0p(n: int):
 
 @functools.lru_cache(maxsize=None)
 def _lam0p(n: int):
-    """Λ̌0(ω+nω0) = s·g (R, A) and Λ^K = Λ^R h − h Λ^A = 2iγ h τ3 (DESIGN §3)."""
+    """Λ̌0(ω+nω0) = s·g (R, A) and Λ^K = Λ^R h − h Λ^A = 2iγ h τ3 (docs/conventions.md)."""
     gr, ga, _ = _g0p(n)
     lr, la = _mscale(gr, _sp.var("sR", n)), _mscale(ga, _sp.var("sA", n))
     return (lr, la, _mscale(_madd(lr, la, -1), _sp.var("h", n)))

@@ -1,4 +1,4 @@
-r"""ω-integrals over the real line with breakpoints at the singular energies (DESIGN §4).
+r"""ω-integrals over the real line with breakpoints at the singular energies (docs/architecture.md).
 
 The Floquet–Usadel integrands are smooth on the scale of Δ except near a finite set of
 *singular energies* (gap edges ±Δ − jω0, Floquet resonances ω = −jω0/2 where

@@ -1,4 +1,4 @@
-r"""Keldysh–Nambu block algebra for the Floquet–Usadel hierarchy (DESIGN.md §3).
+r"""Keldysh–Nambu block algebra for the Floquet–Usadel hierarchy (docs/conventions.md).
 
 A :class:`Block` holds the three 2x2 Nambu matrices of a Keldysh object
 :math:`\check X = \begin{pmatrix} X^R & X^K \\ 0 & X^A\end{pmatrix}` as immutable SymPy
@@ -21,7 +21,7 @@ Symbols (created once, with assumptions)
     :math:`(G_n)^2 - (F_n)^2 = 1` (i.e. :math:`g_n^2 = 1`) and :math:`\Lambda_n = s_n g_n`
     (see :func:`reduce_normal`, :func:`explicit`).
 
-Zeroth order at shift *n* (DESIGN §3):
+Zeroth order at shift *n* (docs/conventions.md):
     :math:`\Lambda^R_n = s^R_n g^R_n = (\omega+n\omega_0+i\gamma)\tau_3 - i\Delta\tau_1`,
     :math:`\Lambda^A_n = s^A_n g^A_n`, :math:`\Lambda^K_n = \Lambda^R_n h_n - h_n\Lambda^A_n
     = 2i\gamma h_n\tau_3`;  :math:`g^K_n = g^R_n h_n - h_n g^A_n`.
@@ -117,7 +117,7 @@ def latex_names(expr) -> dict:
 
 
 class _Zero:
-    """The ZERO marker: a Floquet block that vanishes by parity (STYLE.md).
+    """The ZERO marker: a Floquet block that vanishes by parity.
 
     It is additive identity and multiplicative zero for blocks *and* 2x2 matrices, and its
     ``R``/``A``/``K`` components are ZERO again, so sums of traces need no special cases.
@@ -283,7 +283,7 @@ def gA_matrix(n: int) -> sp.ImmutableMatrix:
 
 @functools.lru_cache(maxsize=None)
 def lam0(n: int) -> Block:
-    """Zeroth-order :math:`\\check\\Lambda_0(\\omega+n\\omega_0)` written as s·g (DESIGN §3):
+    """Zeroth-order :math:`\\check\\Lambda_0(\\omega+n\\omega_0)` written as s·g (docs/conventions.md):
     Λ^R = s^R g^R = (ω+nω0+iγ)τ3 − iΔτ1, Λ^A = s^A g^A, Λ^K = Λ^R h − h Λ^A = 2iγ h τ3.
 
     Writing Λ through s and g (rather than ω, γ, Δ) keeps every block a polynomial in the
@@ -296,7 +296,7 @@ def lam0(n: int) -> Block:
 @functools.lru_cache(maxsize=None)
 def g0(n: int) -> Block:
     """Equilibrium :math:`\\check g^{(0)}(\\omega+n\\omega_0)`: g^R, g^A as above,
-    g^K = g^R h − h g^A (DESIGN §3)."""
+    g^K = g^R h − h g^A (docs/conventions.md)."""
     gr, ga = gR_matrix(n), gA_matrix(n)
     return Block(gr, ga, (gr - ga) * hh(n))
 

@@ -1,4 +1,4 @@
-r"""Symbolic blocks → vectorised NumPy kernels, generated once and cached on disk (DESIGN §4).
+r"""Symbolic blocks → vectorised NumPy kernels, generated once and cached on disk (docs/architecture.md).
 
 A kernel is Python source written by SymPy's printer after common-subexpression
 elimination (``sympy.cse``), stored as a readable ``.py`` file in a cache folder
@@ -23,6 +23,7 @@ Kernel arguments are named like the symbols of :mod:`floquetsym.keldysh`: ``omeg
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import logging
@@ -32,12 +33,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from .version import __version__
 from .conventions import distribution, parse_shift_symbol, s_advanced, s_retarded
 from ._io import atomic_write
 from .params import DriveParams, require, require_int
 
-__all__ = ["compile_kernel", "block_kernel", "shifted_values", "Kernel", "cache_dir",
+__all__ = ["compile_kernel", "block_kernel", "ns_kernel", "shifted_values", "Kernel", "cache_dir",
            "GENERATOR_VERSION", "DEFAULT_DEPENDS"]
 
 log = logging.getLogger(__name__)
@@ -342,3 +343,23 @@ def block_kernel(k: int, m: int, comp: str):
         return {"X": hierarchy(order=k).graph(k, m).component(comp)}
 
     return _BlockKernel(compile_kernel(factory, key=key))
+
+
+@functools.lru_cache(maxsize=None)
+def ns_kernel(order: int, harmonic: int):
+    """Lambdified F_{k,n}: ``ns_kernel(k, n)(omega, p)`` → complex array (cached per process).
+
+    Uses :func:`compile_kernel` with a factory building :func:`floquetsym.traces.ns_trace` (content-hashed disk cache:
+    a warm call neither builds the trace nor imports SymPy).
+    """
+    from .traces import _validate, ns_trace
+    order, harmonic = _validate(order, harmonic)
+    kern = compile_kernel(lambda: {"F": ns_trace(order, harmonic)},
+                          key=f"ns_trace_k{order}_n{harmonic}".replace("-", "m"),
+                          depends=("floquetsym.hierarchy", "floquetsym.traces"))
+
+    def call(omega, p):
+        w = np.asarray(omega, dtype=float)
+        return np.broadcast_to(np.asarray(kern(w, p)["F"], dtype=complex), w.shape)
+    call.kernel = kern
+    return call

@@ -1,6 +1,6 @@
 r"""Public observables of the driven superconductor: superfluid density and Floquet LDOS.
 
-Conventions: DESIGN.md §3 / :mod:`floquetsym.conventions`.  n_s in units of m·σ_N, with
+Conventions: :mod:`floquetsym.conventions`, docs/conventions.md.  n_s in units of m·σ_N, with
 
 .. math:: n_s(t) = \frac{i}{8}\mathrm{Tr}\{\tau_3\check g\circ\tau_3\check g\}^K(t,t)
           = \sum_n n_s[n]\,e^{-in\omega_0 t},\qquad n_s[-n] = \overline{n_s[n]},
@@ -10,7 +10,7 @@ paper Eqs. (A2)–(A6) (sign fixed by the equilibrium limit n_s^(0) → Δ/2·ta
 Order 0 and the DC part of order 2 are real; n_s^(1)[±1] and n_s^(2)[±2] are complex
 (dissipation γ breaks time reversal, so the response lags the drive).
 
-The ω-integrand is the trace of the order-by-order Floquet blocks (DESIGN §3); two
+The ω-integrand is the trace of the order-by-order Floquet blocks (docs/conventions.md); two
 equivalent evaluators exist: ``backend="numeric"`` (:mod:`floquetsym.recursion`, the recursion
 evaluated directly on arrays) and ``backend="symbolic"`` (:mod:`floquetsym.traces`: the same
 trace built from :func:`floquetsym.hierarchy.hierarchy` and lambdified).  Tests check they
@@ -52,7 +52,7 @@ def _check(p, order, harmonic):
 
 
 def singular_energies(p: DriveParams, order: int, harmonic: int = 0) -> list[float]:
-    """Breakpoints of the n_s^(order)[harmonic] integrand (DESIGN §4).
+    """Breakpoints of the n_s^(order)[harmonic] integrand (docs/architecture.md).
 
     The integrand contains the zeroth-order functions at ω + jω0, |j| ≤ order + |harmonic|:
     gap edges ω = ±Δ − jω0, the T = 0 jumps of h at ω = −jω0, and the Floquet resonances
@@ -70,7 +70,7 @@ def ns_integrand_function(p: DriveParams, order: int, harmonic: int, backend: st
     """The vectorised integrand ω ↦ f(ω) with n_s^(order)[harmonic] / θ^order = ∫ f dω."""
     require(backend in BACKENDS, "backend", backend, f"in {BACKENDS}")
     if backend == "symbolic":
-        from .traces import ns_kernel
+        from .kernels import ns_kernel
         kern = ns_kernel(order, harmonic)
         return lambda w: kern(w, p)
 
@@ -103,7 +103,7 @@ def superfluid_density(p: DriveParams, order: int = 0, harmonic: int | None = No
     ConvergenceWarning if the ω-integral misses its tolerance, or if the perturbative term
     is not small, |θ^k n_s^(k)| > |n_s^(0)| (the expansion in θ is then not controlled, e.g.
     ω0 ≈ 2Δ with θ² ≳ Δγ).  At finite γ no ω0 is singular: every denominator
-    s_1 + s_2 of the hierarchy has Im > 0 (DESIGN §3); the resonance ω0 → 2Δ shows up as the
+    s_1 + s_2 of the hierarchy has Im > 0 (docs/conventions.md); the resonance ω0 → 2Δ shows up as the
     1/γ growth (n_s^(2)/n_s^(0) → −θ²/(4Δγ), see ``derivations/ns_asymptotics.py``).
 
     Examples
@@ -155,7 +155,7 @@ class LDOS:
 
     ``dos[k]`` = Re g^(k)R_{11}(ω) θ^k; ``occupied[k]`` = −Re g^(k)<_{11}(ω)/2 θ^k with
     g^< = (g^K − g^R + g^A)/2.  Sign: in equilibrium occupied[0] = N(ω)·n_F(ω) ≥ 0 (paper Fig. 2b
-    plots Re g^</2; in the conventions of DESIGN §3 that is −N n_F, so the sign is fixed by
+    plots Re g^</2; in the conventions of docs/conventions.md that is −N n_F, so the sign is fixed by
     the equilibrium limit, as for n_s).
     """
 

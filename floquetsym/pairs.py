@@ -1,7 +1,7 @@
 r"""Pair excitations, paper Eq. (D1), and the heating gap correction Δ^(2), Appendix D.
 
 Numbers only; the expressions come from :mod:`floquetsym.pairs_symbolic` (lambdified once).
-Conventions: DESIGN.md §3 / :mod:`floquetsym.conventions`; ħ = 1, all energies in the unit of
+Conventions: :mod:`floquetsym.conventions`, docs/conventions.md; ħ = 1, all energies in the unit of
 ``p.delta``; results per ν0 (the normal density of states per spin at the Fermi level).
 
 Factors to keep in mind when comparing with a simulation (derived in
@@ -28,7 +28,7 @@ from scipy import integrate
 from .params import DriveParams, require, require_finite
 from .result import PerturbativeWarning, ConvergenceWarning, Result
 
-__all__ = ["pair_excitations", "pair_excitations_asymptote", "gap_correction",
+__all__ = ["pair_excitations", "pair_excitations_asymptote",
            "PerturbativeWarning", "d1_density"]
 
 _TAIL_START = 40.0        # ξ beyond max(40Δ, 4ω0) is mapped to u = 1/ξ
@@ -208,8 +208,3 @@ def _leading(kind: str, small: float, d: float) -> float:
         return math.sqrt(2) * math.pi / math.sqrt(small * d)
     return math.pi / math.sqrt(small * d)
 
-
-def gap_correction(p: DriveParams, **kwargs) -> Result:
-    """Time-averaged second-order gap Δ^(2), Appendix D (see :mod:`floquetsym.heating`)."""
-    from .heating import gap_correction as _gc
-    return _gc(p, **kwargs)

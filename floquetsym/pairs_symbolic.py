@@ -2,7 +2,7 @@ r"""Symbolic side of the pair-excitation estimate, paper Appendix D, Eq. (D1).
 
 Everything here builds SymPy expressions; the numbers live in :mod:`floquetsym.pairs`.
 
-Construction (Appendix D, conventions of DESIGN.md §3, ħ = 1, energies in any unit):
+Construction (Appendix D, conventions of docs/conventions.md, ħ = 1, energies in any unit):
 
 1. The static BdG Hamiltonian of one pair (k↑, −k↓), :math:`h_\xi = \xi\tau_3 + \Delta\tau_1`,
    is diagonalised by the real rotation

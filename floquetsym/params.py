@@ -1,4 +1,4 @@
-"""Validated, frozen parameter objects (DESIGN.md §2)."""
+"""Validated, frozen parameter objects (docs/architecture.md)."""
 from __future__ import annotations
 
 import math

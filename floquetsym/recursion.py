@@ -1,11 +1,11 @@
 r"""Numerical order-by-order solution of the Floquet–Usadel equation (A1), on ω-grids.
 
-This is the *numerical* twin of :mod:`floquetsym.hierarchy`: the same recursion (DESIGN §3),
+This is the *numerical* twin of :mod:`floquetsym.hierarchy`: the same recursion (docs/conventions.md),
 evaluated directly on NumPy arrays instead of SymPy expressions.  It serves two purposes:
 a fast integrand for :mod:`floquetsym.observables`, and an independent route to test the
 symbolic kernels against.
 
-Block convention (DESIGN §1, §3): ``block(k, m, j)`` is the θ^k coefficient of
+Block convention (docs/conventions.md): ``block(k, m, j)`` is the θ^k coefficient of
 :math:`g_{\omega+(j+m)\omega_0,\ \omega+j\omega_0}` (a Keldysh triple R, A, K of (N, 2, 2)
 arrays), i.e. the Floquet block :math:`g^{(k)}_m` evaluated at ω → ω + jω0.  Order k has only
 shifts m ≡ k (mod 2), |m| ≤ k; absent blocks are ``None``.
@@ -21,12 +21,12 @@ Order k ≥ 1 solves (1 = left frequency ω+(j+m)ω0, 2 = right frequency ω+jω
     Z = -\sum_{i=1}^{k-1}\sum_{m'} g^{(i)}_{m-m'}(\omega_2 + m'\omega_0)\circ g^{(k-i)}_{m'}(\omega_2),
 
 (Y from the drive term :math:`-i\tau_1(\theta/2)` of Λ moved to the right-hand side; Z from
-:math:`\check g\circ\check g = 1` at order k), with the closed-form solution of DESIGN §3:
+:math:`\check g\circ\check g = 1` at order k), with the closed-form solution of docs/conventions.md:
 :math:`X^R = g^R_1(Y^R + s^R_2 Z^R)/(s^R_1+s^R_2)`, likewise A, and
 :math:`X^K = g^R_1(Y' + s^A_2 Z')/(s^R_1+s^A_2)`, :math:`Y' = Y^K - \Lambda^K_1X^A + X^R\Lambda^K_2`,
 :math:`Z' = Z^K - g^K_1X^A - X^Rg^K_2`, :math:`\Lambda^K = \Sigma^K = 2i\gamma\tau_3 h`.
 
-The superfluid-density trace (paper Eqs. A2–A6, DESIGN §3) at Floquet harmonic n is
+The superfluid-density trace (paper Eqs. A2–A6, docs/conventions.md) at Floquet harmonic n is
 
 .. math::
     n_s^{(k)}[n] = \frac{i}{8}\int\frac{d\omega}{2\pi}\sum_{i=0}^{k}\sum_{m'}
@@ -118,7 +118,7 @@ class FloquetBlocks:
 
     # -- equilibrium pieces at ω + jω0 --------------------------------------------------
     def eq(self, j: int):
-        """(gR, gA, gK, sR, sA, LK) of the equilibrium solution at ω + jω0 (DESIGN §3)."""
+        """(gR, gA, gK, sR, sA, LK) of the equilibrium solution at ω + jω0 (docs/conventions.md)."""
         if j not in self._g0:
             p = self.p
             w = self.omega + j * p.omega0

@@ -1,4 +1,4 @@
-"""Result objects and diagnostics shared by every observable (DESIGN.md §4)."""
+"""Result objects and diagnostics shared by every observable (docs/architecture.md)."""
 from __future__ import annotations
 
 import functools
@@ -32,7 +32,7 @@ def _git_revision() -> str:
 
 def provenance() -> dict:
     """Package version and git revision, recorded in every Result and saved file."""
-    from . import __version__
+    from .version import __version__
     return {"version": __version__, "git_revision": _git_revision()}
 
 

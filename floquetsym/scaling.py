@@ -1,7 +1,7 @@
 r"""Scaling laws of the driven superfluid density, with confidence intervals (paper, text after
 Eq. 10 and App. D).
 
-Claims checked here (n_s in units of m·σ_N, DESIGN §3):
+Claims checked here (n_s in units of m·σ_N, docs/conventions.md):
 
 (a) at ω0 = 2Δ, :math:`n_s^{(2)}/n_s^{(0)} \propto -\theta^2/(\Delta\gamma)` as γ → 0
     (power law in γ, exponent −1, negative);

@@ -1,6 +1,6 @@
 r"""Current traces of paper Eqs. (A2)–(A6), built symbolically from the hierarchy blocks.
 
-The superfluid density (DESIGN §3; sign fixed by the equilibrium limit, units m·σ_N)
+The superfluid density (docs/conventions.md; sign fixed by the equilibrium limit, units m·σ_N)
 
 .. math::
     n_s(t) = \frac{i}{8}\mathrm{Tr}\{\tau_3\check g\circ\tau_3\check g\}^K(t,t),\qquad
@@ -22,7 +22,7 @@ k = 0 is Eq. (A3)+(A4) at Ω = 0; k = 1 is Eq. (A5) (Ω = ω0); k = 2, n = 0 is 
 :math:`F_{0,0} = -\frac{\Delta^2}{2\pi}\tanh\frac{\omega}{2T}\,\mathrm{Im}\frac{1}{z^2-\Delta^2}`.
 
 :func:`ns_trace` returns the SymPy expression (symbols of :mod:`floquetsym.keldysh`: ω, ω0, γ,
-Δ, and the per-shift ``sR_n``, ``sA_n``, ``h_n``); :func:`ns_kernel` lambdifies it (via
+Δ, and the per-shift ``sR_n``, ``sA_n``, ``h_n``); :func:`floquetsym.kernels.ns_kernel` lambdifies it (via
 :func:`floquetsym.kernels.compile_kernel` when available, with the disk cache; otherwise an
 in-process ``lambdify(cse=True)``) into ``kernel(omega, p) -> complex array``.
 """
@@ -37,7 +37,7 @@ from .params import require_int
 # SymPy, floquetsym.keldysh and floquetsym.hierarchy are imported inside the functions that
 # build expressions, so that a warm (disk-cached) kernel never imports SymPy.
 
-__all__ = ["ns_trace", "ns_kernel", "trace_t3t3", "ldos_trace"]
+__all__ = ["ns_trace", "trace_t3t3", "ldos_trace"]
 
 
 def trace_t3t3(a, b):
@@ -83,23 +83,3 @@ def ldos_trace(order: int):
     if b is ZERO:
         return sp.S.Zero, sp.S.Zero
     return b.R[0, 0], (b.K[0, 0] - b.R[0, 0] + b.A[0, 0]) / 2
-
-
-@functools.lru_cache(maxsize=None)
-def ns_kernel(order: int, harmonic: int):
-    """Lambdified F_{k,n}: ``ns_kernel(k, n)(omega, p)`` → complex array (cached per process).
-
-    Uses :func:`floquetsym.kernels.compile_kernel` with a factory (content-hashed disk cache:
-    a warm call neither builds the trace nor imports SymPy).
-    """
-    from .kernels import compile_kernel
-    order, harmonic = _validate(order, harmonic)
-    kern = compile_kernel(lambda: {"F": ns_trace(order, harmonic)},
-                          key=f"ns_trace_k{order}_n{harmonic}".replace("-", "m"),
-                          depends=("floquetsym.hierarchy", "floquetsym.traces"))
-
-    def call(omega, p):
-        w = np.asarray(omega, dtype=float)
-        return np.broadcast_to(np.asarray(kern(w, p)["F"], dtype=complex), w.shape)
-    call.kernel = kern
-    return call

@@ -5,7 +5,7 @@ Model (Appendix C, units ħ = 1, energies in units of the hopping J)::
     H_BdG(t) = J Σ_i (|i⟩⟨i+1| + h.c.) ⊗ τ3 + Σ_i u_i |i⟩⟨i| ⊗ τ3 + Σ(t),
     Σ(t)     = Σ_i (Δ_i τ+ + Δ_i* τ− + δu_i τ3) |i⟩⟨i|,
 
-on a ring of N sites (periodic), Nambu spinor Ψ_i = (ψ_i↑, ψ_i↓†) (DESIGN §3,
+on a ring of N sites (periodic), Nambu spinor Ψ_i = (ψ_i↑, ψ_i↓†) (docs/conventions.md,
 ``floquetsym.conventions``).  The clean band is ξ_k = 2J cos k (bandwidth 4J; the main text's
 "ξ_k = −J cos k" differs by this factor: we follow the Hamiltonian of Appendix C).  The disorder
 u_i is a uniform box [−W/2, W/2], seeded.
@@ -206,7 +206,7 @@ def _fold(phi: float, r: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.
 
 # ----------------------------------------------------------------------------- stepper
 class BdG1DStepper:
-    """Stepper (STYLE.md: start / step / run) for the self-consistent BdG ring.
+    """Stepper (start / step / run: the stepper protocol of docs/architecture.md) for the self-consistent BdG ring.
 
     ``disorder``: explicit u_i (overrides ``params.disorder_width``/``seed``).  ``coupling``:
     λ(t) for t > 0 (default: the sudden quench, λ = ``lambda_f``); the start is always the
@@ -390,7 +390,7 @@ class BdG1DStepper:
 # ----------------------------------------------------------------------------- result & run
 @dataclass(frozen=True)
 class BdG1DResult:
-    """Trajectory of the quench (DESIGN §2).
+    """Trajectory of the quench (docs/architecture.md).
 
     Samples (every ``params.sample_every`` steps, t = 0 included): ``times``, ``delta``
     (n_t × N complex Δ_i(t) = −λ(t)F_i(t); at t = 0 this is λ_f/λ_i times the equilibrium

@@ -1,4 +1,4 @@
-"""Atomic save/load of simulation state to ``.npz`` with a JSON header (DESIGN.md §4).
+"""Atomic save/load of simulation state to ``.npz`` with a JSON header (docs/architecture.md).
 
 A checkpoint is a dict of NumPy arrays (the state: orbitals, histories, counters) plus a
 JSON-serialisable header (parameters, step index, format tag, provenance).  Files are written

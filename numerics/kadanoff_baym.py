@@ -1,6 +1,6 @@
 r"""Kadanoff–Baym quench of a BCS–Holstein superconductor (paper Eqs. 4–8, Figs. 1b–c, 3b).
 
-Model, signs and units: see :mod:`numerics.kb_model` (DESIGN.md §3).  Two solvers:
+Model, signs and units: see :mod:`numerics.kb_model` (docs/conventions.md).  Two solvers:
 
 ``mode="gkba"`` (default; figures)
     Generalised Kadanoff–Baym ansatz with mean-field (BdG) propagators,
@@ -50,7 +50,7 @@ quasiparticles created by the switching cannot recombine and pile up at the gap 
 Every run records ``meta["prep_delta_spread"]`` (peak-to-peak of |Δ| over the hold window
 [−(t_prep − t_ramp), 0), relative) and warns above 2 %.
 
-Known limitations of the GKBA (measured; tests/test_kb.py, floquetsym/panels/kb_check.py):
+Known limitations of the GKBA (measured; tests/test_kb.py, floquetsym/app/panels/kb_check.py):
   * the HF-GKBA has undamped mean-field propagators, so it has no quasiparticle residue Z and
     the paramagnetic response P(t) = −Σ w v² Tr η of a superconductor with phonons grows
     secularly: same parameters as above, GKBA P = 0.60 at t = 0 and 0.72 at t = 20 (full: 0.22).  The
@@ -111,7 +111,7 @@ class KBResult:
     """Time series of one quench run.  ``times`` start at −t_prep; the quench is at t = 0.
 
     delta : Δ(t) (complex; real in the absence of symmetry breaking),
-    ns, ns_dia, ns_para : n_s = D − P with D = n (DESIGN §3), per unit mass; ns_boundary : the
+    ns, ns_dia, ns_para : n_s = D − P with D = n (docs/conventions.md), per unit mass; ns_boundary : the
         Appendix-B boundary term B = (E_F + ξ_c) n(ξ_c); ``ns − ns_boundary`` is n_s with the
         velocity vertex cut off exactly (zero in any normal state),
     density : n(t) (conserved; n_s/n is the superfluid fraction for the 2D band).

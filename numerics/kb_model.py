@@ -1,6 +1,6 @@
 r"""Model layer of the Kadanoff–Baym quench (paper Eqs. 4–8): parameters, bands, kernels.
 
-Conventions (DESIGN.md §3, floquetsym.conventions): ħ = 1, Nambu spinor
+Conventions (docs/conventions.md, floquetsym.conventions): ħ = 1, Nambu spinor
 Ψ_k = (ψ_{k↑}, ψ†_{-k↓}), Pauli matrices τ1..τ3.  Units: E_F = 1 for the 2D band, J = 1 for the
 1D tight-binding band.
 
@@ -18,7 +18,7 @@ Self-energies (Eqs. 5, 6), Fermi-surface averaged, hence local (k-independent):
     K^<(τ) = K^>(−τ) = conj K^>(τ),
     α²F(Ω) = 2 λ_el-ph Ω²/ω_D² θ(ω_D − Ω)   (so that λ_el-ph = ∫ dΩ α²F/Ω).
 The paper's prefactors −i in Eqs. (5, 6) are inconsistent with G = −i⟨T Ψ Ψ†⟩; we fix the
-signs (DESIGN §3) so that the normal state at T = 0 has the textbook
+signs (docs/conventions.md) so that the normal state at T = 0 has the textbook
 Im Σ^R(ω) = −π ∫_0^{|ω|} α²F  (phonons) and Σ^R = −i γ_el/2  (Born disorder, γ_el = 1/τ_el).
 Phonons are kept in equilibrium at the initial temperature T (no back action).
 
@@ -32,7 +32,7 @@ filling) and ⟨v_x²⟩ = (ξ + E_F) θ(ξ_c − ξ) (velocity vertex cut off a
 ξ_c, default the band top).  The Heaviside cut makes ∂²ξ/∂k² carry −u_c δ(u − u_c),
 u = ξ + E_F, i.e. the boundary term B = (ξ_c + E_F) n(ξ_c) of Appendix B, which cancels the
 unphysical surface contribution exactly: D_cut = ∫_{−E_F}^{ξ_c} dξ [n_ξ − n(ξ_c)].  We report
-n_s = n − P (DESIGN §3: D = n, clean n_s(t) exactly constant) and B(t) separately; n_s − B is the
+n_s = n − P (docs/conventions.md: D = n, clean n_s(t) exactly constant) and B(t) separately; n_s − B is the
 cut-off version (exactly 0 in any normal state).  B is O(Δ²/E_F²) in a clean superconductor
 (it moves after a quench) and O(γ_el/E_F) with disorder-broadened tails.
 1D band ξ = −J cos k: m^{-1} = ∂²ξ/∂k² = −ξ, v² = J² − ξ², no boundary term.

@@ -1,7 +1,7 @@
 r"""Uniform BdG (Anderson pseudospin) dynamics on a ξ grid: the time-domain side of App. D.
 
 Model (ħ = 1, energies in units of the user's Δ).  One pair (k↑, −k↓) per ξ, Nambu spinor
-ψ = (c_{k↑}, c†_{−k↓}) (DESIGN.md §3), BdG Hamiltonian
+ψ = (c_{k↑}, c†_{−k↓}) (docs/conventions.md), BdG Hamiltonian
 
 .. math:: h_\xi(t) = \xi\tau_3 + \mathrm{Re}\,\Delta(t)\,\tau_1 - \mathrm{Im}\,\Delta(t)\,\tau_2
           = \mathbf b_\xi\cdot\boldsymbol\tau,\qquad \mathbf b_\xi = (\mathrm{Re}\Delta, -\mathrm{Im}\Delta, \xi).
@@ -235,7 +235,7 @@ def _progress(total, enabled):
 
 
 class _Stepper:
-    """Shared start/step/run (STYLE: Stepper protocol)."""
+    """Shared start/step/run (the stepper protocol of docs/architecture.md)."""
 
     dt: float
     grid: XiGrid

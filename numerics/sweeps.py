@@ -1,4 +1,4 @@
-"""Parameter sweeps over any ``concurrent.futures.Executor`` (DESIGN.md §4), with resume.
+"""Parameter sweeps over any ``concurrent.futures.Executor`` (docs/architecture.md), with resume.
 
 A sweep evaluates a top-level (picklable) function ``func(**point) -> dict[str, float]`` at
 every point of a list of parameter dicts.  Points run on the executor you pass — a

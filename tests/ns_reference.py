@@ -1,7 +1,7 @@
 r"""Independent reference for the n_s tests: truncated Floquet matrix sign function + θ differences.
 
-No hierarchy, no recursion: for each ω the Floquet–Keldysh matrix Λ̌ (harmonics −M..M, DESIGN
-§3) is built at finite θ and ǧ = sign(−iΛ̌) is taken by eigendecomposition, or by the scaled
+No hierarchy, no recursion: for each ω the Floquet–Keldysh matrix Λ̌ (harmonics −M..M, docs/conventions.md)
+is built at finite θ and ǧ = sign(−iΛ̌) is taken by eigendecomposition, or by the scaled
 Newton iteration where the eigenvectors are ill-conditioned (R block, A block and Keldysh
 corner at once; [Λ̌, ǧ] = 0 and ǧ∘ǧ = 1 hold by construction).  The n_s integrand
 at harmonic n is the (n, 0) entry of τ3ǧτ3ǧ's Keldysh corner (central Floquet indices only).

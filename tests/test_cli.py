@@ -1,10 +1,10 @@
-"""CLI contract (issue 8): every --help works; bad arguments give one line and exit code 2."""
+"""CLI contract: every --help works; bad arguments give one line and exit code 2."""
 import subprocess
 import sys
 
 import pytest
 
-from floquetsym.cli import COMMANDS, main
+from floquetsym.app.cli import COMMANDS, main
 
 
 @pytest.mark.parametrize("name", COMMANDS)

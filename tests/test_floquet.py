@@ -1,4 +1,4 @@
-"""Tests of the non-perturbative Floquet–Usadel solver and the quasienergy bands (issue 4).
+"""Tests of the non-perturbative Floquet–Usadel solver and the quasienergy bands.
 
 Every expected number comes from outside the solver: closed forms of conventions.py, a 1D
 quadrature written here, exact symmetries, or the rotating-wave two-level formula.
@@ -19,7 +19,7 @@ from floquetsym.floquet import (floquet_matrices, floquet_solve, quasienergies, 
 
 def ns0_quadrature(delta, gamma, T):
     """n_s^(0) = −(Δ²/2π)∫dω tanh(ω/2T) Im[1/(z²−Δ²)], z = ω+iγ (derived from the trace of
-    DESIGN §3 in the module docstring of floquet.py; integrated here independently)."""
+    docs/conventions.md in the module docstring of floquet.py; integrated here independently)."""
     def f(w):
         z = w + 1j * gamma
         return -(delta ** 2 / (2 * math.pi)) * distribution(w, T) * (1 / (z * z - delta ** 2)).imag
@@ -246,7 +246,7 @@ def test_perturbative_coefficients_bad_input():
 # ----------------------------------------------------------------- panels
 
 def test_fig2a_panel_claims_pass(tmp_path):
-    from floquetsym.panels.fig2a import PANELS
+    from floquetsym.app.panels.fig2a import PANELS
     out = PANELS[0].run(tmp_path, True)
     assert all((tmp_path / f).stat().st_size > 0 for f in out.figures)
     assert [c.passed for c in out.claims] == [True, True]
@@ -254,7 +254,7 @@ def test_fig2a_panel_claims_pass(tmp_path):
 
 @pytest.mark.slow
 def test_breakdown_panel_claims(tmp_path):
-    from floquetsym.panels.floquet import PANELS
+    from floquetsym.app.panels.floquet import PANELS
     out = PANELS[0].run(tmp_path, True)
     assert (tmp_path / out.figures[0]).stat().st_size > 0
     assert all(c.passed in (True, None) for c in out.claims), [c.measured for c in out.claims]

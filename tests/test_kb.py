@@ -151,7 +151,7 @@ def test_phonon_sign_depletes_the_fermi_sea_and_conserves_number():
 
 
 def test_normal_state_has_no_superfluid_density():
-    # DESIGN §3: a normal state has n_s = 0 (diamagnetic = paramagnetic = n/m)
+    # docs/conventions.md: a normal state has n_s = 0 (diamagnetic = paramagnetic = n/m)
     p = KBParams(lam_i=0.0, lam_f=0.0, lam_ph=0.1, omega_d=0.16, gamma_el=0.05,
                  t_max=0.0, t_prep=20.0, t_ramp=10.0, n_xi=200, dt=0.1, temperature=0.02)
     r = run(p)

@@ -1,5 +1,5 @@
 """The correlated equilibrium on the Matsubara axis (numerics.kb_equilibrium) against closed
-forms, and the real-time solvers' prepared states against it (issue 7: "before the quench Δ
+forms, and the real-time solvers' prepared states against it ("before the quench Δ
 solves the Eliashberg-renormalised gap equation and n_s equals its equilibrium value computed
 independently")."""
 import math

@@ -1,4 +1,4 @@
-"""Superfluid density of the Higgs-driven superconductor (paper Eqs. A2–A6; DESIGN §3)."""
+"""Superfluid density of the Higgs-driven superconductor (paper Eqs. A2–A6; docs/conventions.md)."""
 from dataclasses import replace
 
 import mpmath
@@ -110,7 +110,7 @@ def test_ns2_small_theta_matches_nonperturbative_total():
 
 
 def test_normalisation_order_by_order():
-    """ǧ∘ǧ = 1 order by order, every shift (checks the closed-form solve of DESIGN §3)."""
+    """ǧ∘ǧ = 1 order by order, every shift (checks the closed-form solve of docs/conventions.md)."""
     w = np.linspace(-3, 3, 11) + 0.123
     b = FloquetBlocks(w, DriveParams(omega0=1.3, gamma=0.02, temperature=0.1))
     for k in (1, 2, 3):
@@ -220,7 +220,7 @@ def test_scan_ns_serial_equals_points():
 # --- symbolic traces (hierarchy → lambdify) agree with the numerical recursion ---------------
 def _compare_symbolic(k, n):
     pytest.importorskip("floquetsym.hierarchy")
-    from floquetsym.traces import ns_kernel
+    from floquetsym.kernels import ns_kernel
     w = np.linspace(-4.3, 4.1, 157)
     kern = ns_kernel(k, n)
     for T in (0.0, 0.2):
@@ -244,7 +244,7 @@ def test_symbolic_trace_matches_recursion_order2(kn):
 def test_cli_ns_prints_value_and_error(capsys):
     import json
 
-    from floquetsym.cli import main
+    from floquetsym.app.cli import main
     assert main(["ns", "--omega0", "1.5", "--gamma", "0.02", "--theta", "0.05", "--order", "2",
                  "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

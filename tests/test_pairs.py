@@ -219,7 +219,7 @@ def test_equilibrium_slope_matches_finite_difference():
 
 @pytest.mark.slow
 def test_pairs_panel_claims_pass(tmp_path):
-    from floquetsym.panels.pairs import PANELS
+    from floquetsym.app.panels.pairs import PANELS
     out = PANELS[0].run(tmp_path, True)
     assert (tmp_path / out.figures[0]).exists()
     assert all(c.passed for c in out.claims), [c.measured for c in out.claims]

@@ -1,4 +1,4 @@
-"""`floquetsym reproduce` (issue 8): report, PNGs, a row per claim; Ctrl-C keeps finished panels."""
+"""`floquetsym reproduce`: report, PNGs, a row per claim; Ctrl-C keeps finished panels."""
 import json
 import re
 import subprocess
@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from floquetsym import reproduce as rp
-from floquetsym.panels import Claim, Panel, PanelOutput
+from floquetsym.app import reproduce as rp
+from floquetsym.app.panels import Claim, Panel, PanelOutput
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -65,7 +65,7 @@ def test_detuning_bad_input():
 
 @pytest.mark.slow
 def test_ns2_matches_floquet_solver_small_theta():
-    """n_s[0](θ) − n_s^(0) from the non-perturbative Floquet solver (issue 4, independent code)
+    """n_s[0](θ) − n_s^(0) from the non-perturbative Floquet solver (independent code)
     equals θ² n_s^(2) + O(θ⁴): the ratio → 1 like θ² (Richardson-extrapolated to 1 ± 1e-4);
     likewise n_s[1]/θn_s^(1) and n_s[2]/θ²n_s^(2)[2]."""
     import warnings
@@ -92,7 +92,7 @@ def test_ns2_matches_floquet_solver_small_theta():
 def test_plots_draw_data_and_fit():
     import matplotlib.pyplot as plt
 
-    from floquetsym.plots import plot_fig2b, plot_fig2c, plot_scaling
+    from floquetsym.app.plots import plot_fig2b, plot_fig2c, plot_scaling
     x = np.geomspace(1e-3, 1e-2, 4)
     f = fit(x, -0.25 / x)
     ax = plot_scaling(f, xlabel="γ", ylabel="-ratio")

@@ -1,4 +1,4 @@
-"""Sweeps: identical numbers on every executor, resume after an interruption (issue 8)."""
+"""Sweeps: identical numbers on every executor, resume after an interruption."""
 import concurrent.futures as cf
 import functools
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from floquetsym.conventions import ns0_bcs
-from floquetsym.scan import equilibrium_point, scan
+from floquetsym.app.scan import equilibrium_point, scan
 from numerics.sweeps import grid, parse_range, sweep
 
 POINTS = grid(gamma=[1e-3, 3e-3, 1e-2, 3e-2], temperature=[0.0, 0.3])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from ..bench import BENCHMARKS, load
+from floquetsym.app.bench import BENCHMARKS, load
 
 HELP = "run the benchmarks (all, or those named) and print one table of ratios"
 
@@ -28,11 +28,7 @@ def run(args) -> int:
         raise ValueError(f"unknown benchmark(s) {unknown}: choose from {list(BENCHMARKS)}")
     rows = []
     for name in names:
-        mod = load(name)
-        if mod is None:
-            print(f"[bench] {name}: not available yet (module floquetsym.bench.{name} missing)")
-            continue
-        rows.extend(mod.run(quick=args.quick))
+        rows.extend(load(name).run(quick=args.quick))
     header = ("benchmark", "quantity", "value", "unit", "baseline", "baseline value", "ratio", "goal")
     table = [header] + [(r.benchmark, r.quantity, _fmt(r.value), r.unit, r.baseline,
                          _fmt(r.baseline_value), _fmt(r.ratio), r.goal) for r in rows]

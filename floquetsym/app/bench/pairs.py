@@ -1,4 +1,4 @@
-"""Benchmark ``pairs``: Eq. (D1) quadrature and mode-A pseudospin stepping (issue 5).
+"""Benchmark ``pairs``: Eq. (D1) quadrature and mode-A pseudospin stepping.
 
 Rows
   1. D1 at ω0 = 2Δ, γ = 1e-4Δ to 1e-8 relative: wall time of ``pair_excitations`` (warm),
@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from . import Row, timeit
+from floquetsym.app.bench import Row, timeit
 
 __all__ = ["run"]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import Claim, Panel, PanelOutput
+from floquetsym.app.panels import Claim, Panel, PanelOutput
 
 __all__ = ["PANELS", "fig1b_runs", "fig1c_runs", "fig3b_runs", "plot_quench"]
 

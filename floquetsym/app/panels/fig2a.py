@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import Claim, Panel, PanelOutput
+from floquetsym.app.panels import Claim, Panel, PanelOutput
 
 __all__ = ["PANELS", "compute"]
 
@@ -15,8 +15,8 @@ SOURCE = "Fig. 2a and text ('Floquet-Usadel description')"
 
 
 def compute(quick: bool) -> dict:
-    from ..floquet_bands import quasienergies
-    from ..params import DriveParams
+    from floquetsym.floquet_bands import quasienergies
+    from floquetsym.params import DriveParams
     theta = 0.2
     xi = np.linspace(-2, 2, 201 if quick else 801)
     bands = {w0: quasienergies(DriveParams(theta=theta, omega0=w0), xi, n_harmonics=8)
@@ -40,7 +40,7 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from ..plots_floquet import plot_quasienergy_bands
+    from floquetsym.app.plots_floquet import plot_quasienergy_bands
     r = compute(quick)
     fig, axes = plt.subplots(1, 3, figsize=(12, 4), sharey=True)
     for ax, (w0, b) in zip(axes, r["bands"].items()):

@@ -4,7 +4,7 @@ Each ``*_point`` function is top-level (picklable, so it runs on process pools a
 workers) and returns named real numbers.  :func:`scan` builds the grid, runs the sweep with
 resume, and writes CSV + NPZ + JSON sidecar + a PNG.
 
->>> from floquetsym.scan import scan                                     # doctest: +SKIP
+>>> from floquetsym.app.scan import scan                                     # doctest: +SKIP
 >>> res = scan("ns", omega0="1.8:2.2:9", gamma=1e-2, theta=0.05, out="out/ns")  # doctest: +SKIP
 """
 from __future__ import annotations
@@ -21,13 +21,13 @@ AXES = ("omega0", "gamma", "theta", "temperature", "delta")
 
 
 def _params(**kw):
-    from .params import DriveParams
+    from floquetsym.params import DriveParams
     return DriveParams(**{k: kw[k] for k in AXES if k in kw})
 
 
 def ns_point(*, order: int = 2, harmonic: int | None = None, **kw) -> dict:
     """n_s^(order)[harmonic] (units m·σ_N, θ^order included) and its ratio to n_s^(0)."""
-    from .observables import superfluid_density
+    from floquetsym.observables import superfluid_density
     p = _params(**kw)
     h = {} if harmonic is None else {"harmonic": int(harmonic)}
     r = superfluid_density(p, order=int(order), **h)
@@ -37,7 +37,7 @@ def ns_point(*, order: int = 2, harmonic: int | None = None, **kw) -> dict:
 
 def pairs_point(**kw) -> dict:
     """Excited pairs per ν0, Eq. (D1)."""
-    from .pairs import pair_excitations
+    from floquetsym.pairs import pair_excitations
     r = pair_excitations(_params(**kw))
     return {"n_ex": r.value, "n_ex_error": r.error}
 
@@ -53,7 +53,7 @@ def equilibrium_point(*, gamma: float, temperature: float = 0.0, delta: float = 
     """
     from scipy.integrate import quad
 
-    from .conventions import distribution
+    from floquetsym.conventions import distribution
     p = _params(gamma=gamma, temperature=temperature, delta=delta)
 
     def f(w):

@@ -21,8 +21,8 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from ..observables import superfluid_density
-    from ..params import DriveParams
+    from floquetsym.observables import superfluid_density
+    from floquetsym.params import DriveParams
 
     p = DriveParams(delta=args.delta, theta=args.theta, omega0=args.omega0, gamma=args.gamma,
                     temperature=args.temperature)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import Claim, Panel, PanelOutput
+from floquetsym.app.panels import Claim, Panel, PanelOutput
 
 __all__ = ["PANELS", "compute"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import sys
 
-from ..params import require
+from floquetsym.params import require
 
 MAX_ORDER = 4
 
@@ -30,7 +30,7 @@ def run(args) -> int:
     require(k <= MAX_ORDER, "gK", args.what, f"of order <= {MAX_ORDER} on the command line "
             "(use floquetsym.hierarchy.hierarchy(order=k) for higher orders)")
     m = args.shift if args.shift is not None else k % 2
-    from ..hierarchy import ZERO, hierarchy
+    from floquetsym.hierarchy import ZERO, hierarchy
 
     h = hierarchy(order=k)
     legend = ("% s^{R}_{n} = s^R(w+n w0), G^{R}_{n}, F^{R}_{n}: g^R(w+n w0) = G tau3 - i F tau1 "
@@ -45,7 +45,7 @@ def run(args) -> int:
         return 0
     if args.latex:
         import sympy as sp
-        from ..keldysh import latex_names
+        from floquetsym.keldysh import latex_names
         print(legend)
         print(sp.latex(e, symbol_names=latex_names(e)))
     elif k <= 2:

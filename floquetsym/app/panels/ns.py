@@ -1,7 +1,7 @@
 """Panels for ``floquetsym reproduce``: Fig. 2(b), Fig. 2(c) and the n_s scaling laws.
 
 Claims are those of the paper's text after Eq. (10) and of its Fig. 2; numbers in units of Δ
-and m·σ_N (DESIGN §3).  ``quick`` uses coarser ω0 grids and fewer γ points (≈ 30 s total on 2
+and m·σ_N (docs/conventions.md).  ``quick`` uses coarser ω0 grids and fewer γ points (≈ 30 s total on 2
 cores); the full run uses 200-point scans.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import Claim, Panel, PanelOutput
+from floquetsym.app.panels import Claim, Panel, PanelOutput
 
 SRC = "text after Eq. (10); Fig. 2"
 
@@ -22,10 +22,10 @@ def _fig():
 
 
 def run_fig2b(out: Path, quick: bool) -> PanelOutput:
-    from ..integrate import integrate_real_line
-    from ..observables import ldos, singular_energies
-    from ..params import DriveParams
-    from ..plots import plot_fig2b
+    from floquetsym.integrate import integrate_real_line
+    from floquetsym.observables import ldos, singular_energies
+    from floquetsym.params import DriveParams
+    from floquetsym.app.plots import plot_fig2b
 
     plt = _fig()
     p = DriveParams(theta=0.2, gamma=1e-2)
@@ -51,10 +51,10 @@ def run_fig2b(out: Path, quick: bool) -> PanelOutput:
 
 
 def run_fig2c(out: Path, quick: bool) -> PanelOutput:
-    from ..observables import scan_ns, superfluid_density
-    from ..params import DriveParams
-    from ..plots import plot_fig2c
-    from ..result import ConvergenceWarning
+    from floquetsym.observables import scan_ns, superfluid_density
+    from floquetsym.params import DriveParams
+    from floquetsym.app.plots import plot_fig2c
+    from floquetsym.result import ConvergenceWarning
 
     plt = _fig()
     theta, gamma = 0.2, 1e-2
@@ -111,8 +111,8 @@ def _fixed_heating_claim(db, fa, e_ex: float = 1e-2) -> Claim:
 
 
 def run_scaling(out: Path, quick: bool) -> PanelOutput:
-    from ..plots import plot_scaling
-    from ..scaling import detuning_data, fit, local_exponents, resonance_gamma_data
+    from floquetsym.app.plots import plot_scaling
+    from floquetsym.scaling import detuning_data, fit, local_exponents, resonance_gamma_data
 
     plt = _fig()
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))

@@ -1,6 +1,6 @@
-"""Paper panels and claims for ``floquetsym reproduce`` (issue: the main job).
+"""Paper panels and claims for ``floquetsym reproduce``.
 
-Each module ``floquetsym/panels/<name>.py`` defines ``PANELS``: a list of :class:`Panel`.
+Each module ``floquetsym/app/panels/<name>.py`` defines ``PANELS``: a list of :class:`Panel`.
 A panel's ``run(out_dir, quick)`` writes its PNG(s) into ``out_dir`` and returns a
 :class:`PanelOutput` (figures written + claims checked).  Panels sit at the edge of the
 package: they may import both ``floquetsym`` and ``numerics``.
@@ -14,7 +14,7 @@ from typing import Callable
 
 __all__ = ["Claim", "Panel", "PanelOutput", "PANEL_MODULES", "available_panels"]
 
-# Order = order in the report.  A module that has not landed yet is reported as missing.
+# Order = order in the report.
 PANEL_MODULES = ("fig2a", "ns", "floquet", "pairs", "kb", "kb_check", "bdg1d")
 
 
@@ -49,15 +49,12 @@ class Panel:
 
 
 def available_panels() -> tuple[list[Panel], list[str]]:
-    """All panels whose modules import, and the names of modules that are missing."""
-    panels, missing = [], []
+    """All panels, in report order, and an (empty) list of missing panel modules.
+
+    The second element is kept for the report's interface; every module in ``PANEL_MODULES``
+    is part of the package, so a failing import is an error, not a missing panel.
+    """
+    panels = []
     for name in PANEL_MODULES:
-        try:
-            mod = importlib.import_module(f"floquetsym.panels.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"floquetsym.panels.{name}":
-                raise
-            missing.append(name)
-            continue
-        panels.extend(mod.PANELS)
-    return panels, missing
+        panels.extend(importlib.import_module(f"floquetsym.app.panels.{name}").PANELS)
+    return panels, []

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from . import Row, timeit
+from floquetsym.app.bench import Row, timeit
 
 __all__ = ["run"]
 

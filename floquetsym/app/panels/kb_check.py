@@ -1,4 +1,4 @@
-"""Cross-checks of the quench solvers (issue 7): the full two-time Kadanoff–Baym solution
+"""Cross-checks of the quench solvers: the full two-time Kadanoff–Baym solution
 (:mod:`numerics.kb_full`) against the GKBA used for Figs. 1b–c, and both prepared states
 against the independent Matsubara equilibrium (:mod:`numerics.kb_equilibrium`).
 
@@ -28,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import Claim, Panel, PanelOutput
+from floquetsym.app.panels import Claim, Panel, PanelOutput
 
 __all__ = ["PANELS", "check_runs", "equilibrium_runs", "large_debye_run", "prepared_state",
            "settling"]
 
-SOURCE = "issue 7 (initial state = correlated equilibrium; GKBA validated against the full solver)"
+SOURCE = "Eqs. (4)–(8), App. B (initial state = correlated equilibrium; GKBA validated against the full solver)"
 SOURCE_1B = "Fig. 1b and text ('when 2Δ is greater than ω_D ... n_s becoming negative')"
 SOURCE_1B_LARGE = ("Fig. 1b and text ('when ω_D is sufficiently large, both n_s(t) and Δ(t) are "
                    "approaching asymptotic values')")
@@ -225,5 +225,5 @@ def run_check(out_dir: Path, quick: bool) -> PanelOutput:
                              "λ_i = 0.25, N_ξ = 24).")
 
 
-PANELS = [Panel("kb_check", "Full two-time KB vs GKBA vs Matsubara equilibrium (issue 7)",
+PANELS = [Panel("kb_check", "Full two-time KB vs GKBA vs Matsubara equilibrium",
                 run_check, quick_seconds=30.0, full_seconds=6600.0)]

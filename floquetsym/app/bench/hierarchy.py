@@ -1,4 +1,4 @@
-"""Benchmark of the symbolic hierarchy and its kernels (issue 2).
+"""Benchmark of the symbolic hierarchy and its kernels.
 
 Rows: time to generate the hierarchy from scratch (fresh process: orders 2 and 4, quick: 2
 and 3), warm import time of a cached kernel (fresh process, cache pre-warmed), and ns per
@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from . import Row, timeit
+from floquetsym.app.bench import Row, timeit
 
 __all__ = ["run"]
 
@@ -69,9 +69,9 @@ def run(quick: bool) -> list[Row]:
 
     import sympy as sp
 
-    from ..hierarchy import hierarchy
-    from ..kernels import block_kernel, shifted_values
-    from ..params import DriveParams
+    from floquetsym.hierarchy import hierarchy
+    from floquetsym.kernels import block_kernel, shifted_values
+    from floquetsym.params import DriveParams
 
     p = DriveParams(delta=1.0, omega0=1.7, gamma=1e-2, temperature=0.1)
     npts = 20_000 if quick else 200_000

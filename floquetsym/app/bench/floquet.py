@@ -1,4 +1,4 @@
-"""Benchmark ``floquet``: cost of the exact truncated-Floquet solver (issue 4).
+"""Benchmark ``floquet``: cost of the exact truncated-Floquet solver.
 
 Rows
   1. time per ε-point of ǧ = sign(−iΛ̌) (batched eigen-decomposition + Sylvester, ``sign_eig``)
@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from . import Row, timeit
+from floquetsym.app.bench import Row, timeit
 
 __all__ = ["run"]
 

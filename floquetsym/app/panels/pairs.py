@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import Claim, Panel, PanelOutput
+from floquetsym.app.panels import Claim, Panel, PanelOutput
 
 SRC = "Appendix D, Eq. (D1); text after Eq. (10)"
 LEAD = math.sqrt(2) * math.pi
@@ -30,9 +30,9 @@ def run(out: Path, quick: bool) -> PanelOutput:
 
     from numerics.pseudospin import DrivenDissipative, graded_grid
 
-    from ..heating import gap_correction
-    from ..pairs import pair_excitations, pair_excitations_asymptote
-    from ..params import DriveParams
+    from floquetsym.heating import gap_correction
+    from floquetsym.pairs import pair_excitations, pair_excitations_asymptote
+    from floquetsym.params import DriveParams
 
     theta = 1e-3
     # --- Eq. (D1) at ω0 = 2Δ

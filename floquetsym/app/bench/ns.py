@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from . import Row, timeit
+from floquetsym.app.bench import Row, timeit
 
 __all__ = ["run"]
 

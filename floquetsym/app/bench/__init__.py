@@ -1,7 +1,7 @@
-"""Benchmarks behind ``floquetsym bench [NAME ...]`` (DESIGN.md §4).
+"""Benchmarks behind ``floquetsym bench [NAME ...]`` .
 
-Each module ``floquetsym/bench/<name>.py`` defines ``run(quick: bool) -> list[Row]``.  A row
-measures one quantity and, where the issue names a baseline, the ratio against that baseline
+Each module ``floquetsym/app/bench/<name>.py`` defines ``run(quick: bool) -> list[Row]``.  A row
+measures one quantity and, where a goal names a baseline, the ratio against that baseline
 *measured in the same run*.  Benchmarks are never timed tests.
 """
 from __future__ import annotations
@@ -41,10 +41,5 @@ def timeit(fn, *, repeat: int = 3, number: int = 1) -> float:
 
 
 def load(name: str):
-    """Import ``floquetsym.bench.<name>``; ``None`` if that benchmark has not landed."""
-    try:
-        return importlib.import_module(f"floquetsym.bench.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"floquetsym.bench.{name}":
-            raise
-        return None
+    """Import ``floquetsym.app.bench.<name>``."""
+    return importlib.import_module(f"floquetsym.app.bench.{name}")

@@ -20,7 +20,7 @@ def add_arguments(p):
 def run(args) -> int:
     import concurrent.futures as cf
 
-    from ..scan import scan
+    from floquetsym.app.scan import scan
     if args.workers is not None and args.workers < 1:
         raise ValueError(f"workers={args.workers} is not allowed: need workers >= 1")
     ex = {"process": None, "thread": cf.ThreadPoolExecutor(max_workers=args.workers),

@@ -1,6 +1,6 @@
 """The ``floquetsym`` command.
 
-Each sub-command lives in ``floquetsym/commands/<name>.py`` and defines
+Each sub-command lives in ``floquetsym/app/commands/<name>.py`` and defines
 ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.  Bad arguments
 give a one-line error and exit code 2, never a traceback.
 """
@@ -27,17 +27,12 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="floquetsym", description=__doc__.splitlines()[0])
-    from . import __version__
+    from floquetsym.version import __version__
     parser.add_argument("--version", action="version", version=f"floquetsym {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
-        try:
-            mod = importlib.import_module(f"floquetsym.commands.{name}")
-        except ModuleNotFoundError as exc:  # a command whose module has not landed yet
-            if exc.name != f"floquetsym.commands.{name}":
-                raise
-            continue
+        mod = importlib.import_module(f"floquetsym.app.commands.{name}")
         p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)

@@ -1,5 +1,5 @@
 """Where perturbation theory fails: DC n_s(θ)/n_s^(0) from the exact truncated-Floquet solver
-against the hierarchy's 1 + c2θ², for ω0 ∈ {Δ, 1.9Δ, 2Δ}, γ = 1e-2Δ, T = 0 (issue 4, item 5).
+against the hierarchy's 1 + c2θ², for ω0 ∈ {Δ, 1.9Δ, 2Δ}, γ = 1e-2Δ, T = 0.
 
 Claims: the exact solver's c2 (fitted at small θ, :mod:`floquetsym.floquet_fit`) equals the
 hierarchy's at ω0 = Δ; perturbation theory breaks down at smaller θ near 2Δ (the paper's
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import Claim, Panel, PanelOutput
+from floquetsym.app.panels import Claim, Panel, PanelOutput
 
 __all__ = ["PANELS", "compute"]
 
@@ -25,7 +25,7 @@ OMEGAS = (1.0, 1.9, 2.0)
 def _hierarchy_c2(p):
     """c2 = n_s^(2)/(θ² n_s^(0)) from floquetsym.observables, or None if it is missing."""
     try:
-        from ..observables import superfluid_density
+        from floquetsym.observables import superfluid_density
     except ImportError:
         return None
     q = replace(p, theta=0.01)
@@ -33,7 +33,7 @@ def _hierarchy_c2(p):
 
 
 def _exact_ratio(p, quick):
-    from ..floquet import floquet_solve
+    from floquetsym.floquet import floquet_solve
     Mc = max(2, math.ceil(((3 if quick else 5) * p.delta + 2 * p.theta) / p.omega0 - 0.5))
     M = Mc + 3 + math.ceil(2 * p.theta / p.omega0)
     sol = floquet_solve(p, n_harmonics=M, n_central=Mc)
@@ -44,8 +44,8 @@ def _exact_ratio(p, quick):
 
 
 def compute(quick: bool) -> dict:
-    from ..floquet_fit import default_thetas, perturbative_coefficients
-    from ..params import DriveParams
+    from floquetsym.floquet_fit import default_thetas, perturbative_coefficients
+    from floquetsym.params import DriveParams
     thetas = np.array([0.03, 0.06, 0.1, 0.15, 0.25]) if quick else np.linspace(0.02, 0.4, 20)
     out = {"thetas": thetas, "curves": {}}
     for w0 in OMEGAS:
@@ -78,7 +78,7 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from ..plots_floquet import plot_breakdown
+    from floquetsym.app.plots_floquet import plot_breakdown
     r = compute(quick)
     th = r["thetas"]
     fit = r["fit_w1"]
@@ -88,8 +88,8 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
         c2 = c["c2_hier"] if c["c2_hier"] is not None else None
         src = "hierarchy"
         if c2 is None:          # hierarchy missing: fall back to the exact small-θ fit
-            from ..floquet_fit import perturbative_coefficients
-            from ..params import DriveParams
+            from floquetsym.floquet_fit import perturbative_coefficients
+            from floquetsym.params import DriveParams
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 c2 = perturbative_coefficients(DriveParams(omega0=w0, gamma=1e-2), tol=1e-5).c2.value

@@ -1,7 +1,7 @@
 r"""Plots of the superfluid-density and LDOS results (paper Fig. 2b, 2c, scaling laws).
 
 Every function takes ``ax=`` (or ``axes=`` for multi-panel figures), imports matplotlib lazily,
-and returns what it drew on.  Energies in units of Δ, n_s in units of m·σ_N (DESIGN §3).
+and returns what it drew on.  Energies in units of Δ, n_s in units of m·σ_N (docs/conventions.md).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def plot_fig2b(p, omega0s=(0.15, 1.0, 2.0), *, omega=None, axes=None):
     import matplotlib.pyplot as plt
     from dataclasses import replace
 
-    from .observables import ldos
+    from floquetsym.observables import ldos
 
     if axes is None:
         _, axes = plt.subplots(1, len(omega0s), figsize=(4 * len(omega0s), 3.2), sharey=True)

@@ -12,7 +12,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from ..reproduce import reproduce
+    from floquetsym.app.reproduce import reproduce
     path = reproduce(args.out, quick=args.quick, only=args.only, progress=not args.no_progress)
     print(f"report: {path}")
     return 0

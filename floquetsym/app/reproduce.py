@@ -15,8 +15,8 @@ import time
 import traceback
 from pathlib import Path
 
-from .panels import Claim, PanelOutput, available_panels
-from .result import provenance
+from floquetsym.app.panels import Claim, PanelOutput, available_panels
+from floquetsym.result import provenance
 
 __all__ = ["reproduce", "write_report"]
 
