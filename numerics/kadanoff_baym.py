@@ -85,58 +85,51 @@ the end; run again with the same arguments and it resumes, bit-identical to an u
 """
 from __future__ import annotations
 
-import math
 import time
-import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from floquetsym.params import require
-from floquetsym.result import ConvergenceWarning, provenance
+from floquetsym.conventions import TAU3
+from floquetsym.params import require, require_int
+from floquetsym.result import provenance
 
 from . import kb_checkpoint
-from .kb_blas import blas_threads
-from .kb_model import (Band, KBParams, bath_kernel, bcs_gap, equal_time_observables, expm_bdg,
-                       make_band, switching_ramp, thermal_state)
+from .kb_model import (OBSERVABLES, KBParams, KBResult, KBSetup, bcs_gap, checked,
+                       equal_time_observables, expm_bdg, kb_setup, prepared_state_spread,
+                       thermal_state)
+from .stepping import checkpoint_interval, drive, fixed_grid_times
 
-__all__ = ["KBParams", "KBResult", "run", "GKBAStepper", "memory_estimate",
+__all__ = ["KBParams", "KBResult", "GKBAOptions", "GKBAStepper", "run", "memory_estimate",
            "prepared_state_spread"]
 
-_T3 = np.array([1.0, -1.0])
+_T3 = np.diag(TAU3).real                 # diagonal of τ3, (1, −1)
 
 
-@dataclass(frozen=True)
-class KBResult:
-    """Time series of one quench run.  ``times`` start at −t_prep; the quench is at t = 0.
+@dataclass(frozen=True, kw_only=True)
+class GKBAOptions:
+    """Solver options of :class:`GKBAStepper` (the physics is in :class:`KBParams`).
 
-    delta : Δ(t) (complex; real in the absence of symmetry breaking),
-    ns, ns_dia, ns_para : n_s = D − P with D = n (docs/conventions.md), per unit mass; ns_boundary : the
-        Appendix-B boundary term B = (E_F + ξ_c) n(ξ_c); ``ns − ns_boundary`` is n_s with the
-        velocity vertex cut off exactly (zero in any normal state),
-    density : n(t) (conserved; n_s/n is the superfluid fraction for the 2D band).
-    meta : diagnostics (self-consistency residual, number drift, wall time, kernel error,
-        the prepared state's hold-window means and spreads ``prep_*``
-        (:func:`prepared_state_spread`), ``caveats``, ...).
+    with_ns : also propagate η = ∂ρ/∂ε for the paramagnetic n_s (doubles the memory terms);
+    correctors : self-consistency re-evaluations of Δ_{n+1/2} per step (>= 0);
+    endpoint_iters : fixed-point sweeps of the implicit end-point collision term (>= 1);
+    max_bytes : refuse runs whose history arrays need more memory;
+    threads : BLAS threads during the steps (1: fastest for these thin products; None: unchanged).
     """
 
-    params: KBParams
-    times: np.ndarray
-    delta: np.ndarray
-    ns: np.ndarray
-    ns_dia: np.ndarray
-    ns_para: np.ndarray
-    density: np.ndarray
-    ns_boundary: np.ndarray
-    meta: dict = field(default_factory=dict)
+    with_ns: bool = True
+    correctors: int = 1
+    endpoint_iters: int = 3
+    max_bytes: float = 6e9
+    threads: int | None = 1
 
-    def after_quench(self):
-        """Boolean mask of t ≥ 0."""
-        return self.times >= -1e-12
-
-    def at(self, t: float) -> int:
-        """Index of the grid time closest to t."""
-        return int(np.argmin(np.abs(self.times - t)))
+    def __post_init__(self):
+        require(isinstance(self.with_ns, bool), "with_ns", self.with_ns, "True or False")
+        require_int("correctors", self.correctors, lo=0)
+        require_int("endpoint_iters", self.endpoint_iters, lo=1)
+        require(self.max_bytes > 0, "max_bytes", self.max_bytes, "> 0")
+        if self.threads is not None:
+            require_int("threads", self.threads, lo=1)
 
 
 def memory_estimate(p: KBParams) -> float:
@@ -145,6 +138,7 @@ def memory_estimate(p: KBParams) -> float:
     nt = p.n_steps + 1
     if p.mode == "full":
         from .kb_full import full_memory_estimate, symmetric_grid
+        from .kb_model import make_band
         return full_memory_estimate(p, symmetric_grid(make_band(p)))
     return 3 * p.n_xi * nt * 4 * 16
 
@@ -161,74 +155,50 @@ def _t3x_t3(x):
     return y
 
 
-def step_all(stepper, desc: str, *, resumed: bool = False, after_step=None) -> None:
-    """``start()`` (unless ``resumed``: the state was loaded at step ``stepper.n``) then
-    ``step()`` to the last time of ``stepper`` (GKBA or two-time), with an optional progress
-    bar and the solver's BLAS thread limit; ``after_step(stepper)`` follows every step."""
-    if not resumed:
-        stepper.start()
-    steps = range(stepper.n, stepper.S - 1)
-    if stepper.progress:
-        from tqdm import tqdm
-        steps = tqdm(steps, desc=desc, unit="step", total=stepper.S - 1, initial=stepper.n)
-    with blas_threads(stepper.threads):
-        for _ in steps:
-            stepper.step()
-            if after_step is not None:
-                after_step(stepper)
-
-
 class GKBAStepper:
-    """GKBA time stepper (module docstring); ``start`` / ``step`` / ``run`` interface."""
+    """GKBA time stepper (module docstring), protocol of :mod:`numerics.stepping`.
 
-    def __init__(self, p: KBParams, *, with_ns: bool = True, correctors: int = 1,
-                 endpoint_iters: int = 3, progress: bool = False, max_bytes: float = 6e9,
-                 threads: int | None = 1):
-        require(correctors >= 0, "correctors", correctors, ">= 0")
+    ``GKBAStepper(p, options=None, **option_keywords)``: ``p`` a :class:`KBParams`, the
+    solver options a :class:`GKBAOptions` or its fields as keywords.  ``start()`` prepares the
+    uncorrelated thermal state at t = −t_prep, ``step()`` advances one dt and returns
+    {t, delta, ns, ns_dia, ns_para, density, ns_boundary} at the new time; ``run()``.
+    """
+
+    def __init__(self, p: KBParams, options: GKBAOptions | None = None, **kw):
+        require(isinstance(p, KBParams), "p", type(p).__name__, "a KBParams")
+        o = replace(options, **kw) if options is not None else GKBAOptions(**kw)
         need = memory_estimate(p)
-        require(need <= max_bytes, "t_max", p.t_max,
-                f"small enough that the history fits in max_bytes={max_bytes:.3g} "
+        require(need <= o.max_bytes, "t_max", p.t_max,
+                f"small enough that the history fits in max_bytes={o.max_bytes:.3g} "
                 f"(needs {need:.3g} bytes; reduce t_max, t_prep or n_xi, or raise dt)")
-        self.p, self.with_ns, self.correctors = p, with_ns, correctors
-        self.endpoint_iters, self.progress, self.threads = endpoint_iters, progress, threads
-        self.band: Band = make_band(p)
-        self.S = p.n_steps + 1
-        self.times = (np.arange(self.S) - p.n_prep) * p.dt
-        self.kg, self.kernel_error = bath_kernel(p, np.arange(self.S) * p.dt, self.band)
-        self.kl = np.conj(self.kg)
-        self.scattering = p.lam_ph > 0 or p.gamma_el > 0
-        self.ramp = switching_ramp(p, self.times - self.times[0])
-        self._check_xi_grid()
-
-    # -- diagnostics -------------------------------------------------------------------
-    def _check_xi_grid(self):
-        p, b = self.p, self.band
-        d0 = max(bcs_gap(p.lam_i, b, p.temperature), bcs_gap(p.lam_f, b, p.temperature))
-        if d0 == 0:                     # normal state: only the recurrence time matters
-            d0 = 0.05
-        win = np.abs(b.xi) < 6 * d0
-        if win.sum() < 8:
-            warnings.warn(f"only {int(win.sum())} ξ points within 6Δ of the Fermi level: "
-                          f"increase n_xi={p.n_xi}", ConvergenceWarning, stacklevel=3)
-            return
-        e = np.sqrt(b.xi[win] ** 2 + d0 ** 2)
-        de = np.abs(np.diff(e)).max()
-        t_rec = 2 * math.pi / (2 * de)
-        span = p.t_prep + p.t_max
-        if t_rec < span:
-            warnings.warn(f"ξ grid too coarse for the requested times: recurrences of the "
-                          f"discrete ξ sum at t ≈ {t_rec:.3g} < t_prep + t_max = {span:.3g}; "
-                          f"increase n_xi={p.n_xi}", ConvergenceWarning, stacklevel=3)
+        self.p, self.options = p, o
+        self.with_ns, self.correctors, self.endpoint_iters = o.with_ns, o.correctors, o.endpoint_iters
+        self.setup: KBSetup = kb_setup(p)
+        su = self.setup
+        self.band, self.S, self.times = su.band, su.S, su.times
+        self.kg, self.kl, self.ramp, self.kernel_error = su.kg, su.kl, su.ramp, su.kernel_error
+        self.scattering = su.scattering
+        self.n = None
 
     def lam(self, n: int) -> float:
-        return self.p.lam_i if self.times[n] < -1e-12 else self.p.lam_f
+        return self.setup.lam(n)
 
     def gap(self, rho, n: int) -> complex:
-        b = self.band
-        return -self.lam(n) * b.pair_norm * np.sum(b.w * rho[:, 0, 1])
+        return self.setup.gap(rho, n)
+
+    @property
+    def t(self) -> float:
+        """Current time t_n."""
+        return float(self.times[self.n])
 
     # -- state ---------------------------------------------------------------------------
-    def start(self):
+    def start(self, state: tuple[dict, dict] | None = None, t0: float | None = None) -> None:
+        """Uncorrelated mean-field thermal state at λ_i, t = −t_prep; or continue from
+        ``state`` = ``(arrays, header)`` as returned by :meth:`state` (bit-identically)."""
+        fixed_grid_times(None, t0, float(self.times[0]), "the GKBA stepper")
+        if state is not None:
+            self.load_state(*state)
+            return
         p, b, S = self.p, self.band, self.S
         nx = b.n
         d0 = bcs_gap(p.lam_i, b, p.temperature)
@@ -244,7 +214,7 @@ class GKBAStepper:
         self.n = 0
         self.delta = np.zeros(S, complex)
         self.delta[0] = self.gap(rho, 0)
-        self.obs = {k: np.zeros(S) for k in ("ns", "ns_dia", "ns_para", "density", "ns_boundary")}
+        self.obs = {k: np.zeros(S) for k in OBSERVABLES}
         self.sc_residual = 0.0
         self._store(0)
 
@@ -356,6 +326,12 @@ class GKBAStepper:
         self.n = m
         self.delta[m] = self.gap(rho, m)
         self._store(m)
+        return self.observables(m)
+
+    def observables(self, n: int) -> dict:
+        """{t, delta, ns, ns_dia, ns_para, density, ns_boundary} at step ``n`` (<= current)."""
+        return {"t": float(self.times[n]), "delta": complex(self.delta[n]),
+                **{k: float(v[n]) for k, v in self.obs.items()}}
 
     def state(self) -> tuple[dict, dict]:
         """``(arrays, header)`` of the current step: what a checkpoint holds (views, not
@@ -363,27 +339,28 @@ class GKBAStepper:
         return kb_checkpoint.gkba_state(self)
 
     def load_state(self, arrays: dict, header: dict) -> None:
-        """Continue from ``state()`` output; ``ValueError`` naming ``checkpoint`` if it was
-        written with other params or solver options.  The continuation is bit-identical."""
+        """Continue from ``state()`` output; ``ValueError`` naming ``checkpoint`` and the
+        differing field if it was written with other params or solver options.  The
+        continuation is bit-identical."""
         kb_checkpoint.load_gkba_state(self, arrays, header)
 
-    def run(self, checkpoint=None, checkpoint_every: int | None = None,
-            resume: bool = True) -> KBResult:
-        """start + steps + measurements; with ``checkpoint`` (a path) the state is saved every
-        ``checkpoint_every`` steps (default 500) and at the end, and with ``resume`` an existing
-        file of the same params and options is continued (bit-identical to an uninterrupted
-        run; ``meta["resumed_from_step"]``)."""
+    def run(self, times=None, *, checkpoint=None, progress: bool = False,
+            checkpoint_every: int | None = None, resume: bool = True) -> KBResult:
+        """start + steps to t_max + result (every step recorded; ``times`` must be None).
+
+        With ``checkpoint`` (a path) the state is saved every ``checkpoint_every`` steps
+        (default 500) and at the end, and with ``resume`` an existing file of the same
+        params and options is continued (bit-identical to an uninterrupted run;
+        ``meta["resumed_from_step"]``)."""
+        fixed_grid_times(times, None, 0.0, "the GKBA stepper")
         t0 = time.perf_counter()
-        every, resumed_from = kb_checkpoint.open_run(self, checkpoint, checkpoint_every, resume)
-
-        def save(st):
-            if st.n % every == 0:
-                kb_checkpoint.save_state(st, checkpoint)
-
-        step_all(self, "GKBA", resumed=resumed_from is not None,
-                 after_step=save if checkpoint is not None else None)
-        if checkpoint is not None and self.n % every:
-            kb_checkpoint.save_state(self, checkpoint)       # final state: a rerun returns at once
+        every = checkpoint_interval(checkpoint_every, checkpoint, kb_checkpoint.DEFAULT_EVERY)
+        resumed_from = kb_checkpoint.resume(self, checkpoint, resume)
+        if resumed_from is None:
+            self.start()
+        save = None if checkpoint is None else (lambda: kb_checkpoint.save_state(self, checkpoint))
+        drive(self.step, total=self.S - 1, done=self.n, save=save, every=every,
+              progress=progress, desc="GKBA", threads=self.options.threads)
         o = self.obs
         dens = o["density"]
         meta = {
@@ -408,67 +385,41 @@ class GKBAStepper:
                                 o["ns_boundary"].copy(), meta))
 
 
+_PARAM_NAMES = frozenset(f.name for f in fields(KBParams))
+
+
 def run(p: KBParams | None = None, *, progress: bool = False, checkpoint=None,
         checkpoint_every: int | None = None, resume: bool = True, **kwargs) -> KBResult:
     """Run one quench (``p.mode`` selects GKBA or the full two-time solver).
 
+    Keywords that are fields of :class:`KBParams` are applied to ``p`` (``run(lam_f=0.5)``);
+    the others are solver options (:class:`GKBAOptions`, or
+    :class:`numerics.kb_full.FullKBOptions` for ``mode="full"``); any other keyword is a
+    ``TypeError`` naming it.  ``with_ns`` and ``endpoint_iters`` are GKBA-only (``mode="full"``
+    always computes n_s; a ``ValueError`` otherwise), ``iters`` and ``symmetric`` full-only.
     ``checkpoint``: path of an ``.npz`` (:mod:`numerics.kb_checkpoint`) written every
     ``checkpoint_every`` steps (default 500) and at the end; with ``resume=True`` an existing
     checkpoint of the same params and solver options is continued, bit-identical to an
-    uninterrupted run; one of other params or options raises ``ValueError``.  GKBA only:
-    ``mode="full"`` (short validation runs) refuses a checkpoint with ``ValueError``.
-    Keyword arguments not consumed by the solver are applied to ``p`` (``run(lam_f=0.5)``).
+    uninterrupted run; one of other params or options raises ``ValueError`` naming the
+    differing field.  GKBA only: ``mode="full"`` (short validation runs) refuses a checkpoint.
     """
-    solver_kw = {k: kwargs.pop(k) for k in ("with_ns", "correctors", "endpoint_iters",
-                                            "max_bytes", "threads", "symmetric") if k in kwargs}
-    p = replace(p, **kwargs) if p is not None else KBParams(**kwargs)
+    from .kb_full import FullKBOptions, FullKBStepper
+    params = {k: kwargs.pop(k) for k in list(kwargs) if k in _PARAM_NAMES}
+    p = replace(p, **params) if p is not None else KBParams(**params)
+    gkba_only = {"with_ns", "endpoint_iters"} & set(kwargs)
+    full_only = {"iters", "symmetric"} & set(kwargs)
     if p.mode == "full":
-        from .kb_full import FullKBStepper
         require(checkpoint is None, "checkpoint", checkpoint,
                 'None for mode="full" (checkpoints are for the GKBA solver only)')
-        solver_kw.pop("with_ns", None)
-        return FullKBStepper(p, progress=progress, **solver_kw).run()
-    require(not solver_kw.pop("symmetric", False), "symmetric", True,
-            'False or absent for mode="gkba" (the particle–hole reduction is for mode="full")')
-    return GKBAStepper(p, progress=progress, **solver_kw).run(
-        checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume)
-
-
-PREP_SPREAD_TOL = 0.02
-
-
-def prepared_state_spread(r: KBResult, t_end: float = 0.0) -> dict:
-    """Stationarity of the prepared state: over the hold window [−(t_prep − t_ramp), t_end)
-    from the end of the switching to the quench (default; a no-quench run may pass
-    ``t_end=np.inf``), the mean |Δ| and n_s and their peak-to-peak spreads relative to the mean
-    |Δ| and to n.  A non-adiabatic switching leaves an undamped amplitude (Higgs)
-    oscillation on a discrete ξ grid (module docstring: ±6 % with t_ramp = 40, ±0.55 % with
-    t_ramp = 100 at N_ξ = 12); empty window → ``None`` values."""
-    p = r.params
-    m = (r.times >= -(p.t_prep - p.t_ramp) - 1e-9) & (r.times < t_end - 1e-9)
-    out = {"prep_hold": float(p.t_prep - p.t_ramp), "prep_delta_mean": None,
-           "prep_delta_spread": None, "prep_ns_mean": None, "prep_ns_spread": None}
-    if m.sum() < 2:
-        return out
-    d, ns = np.abs(r.delta[m]), r.ns[m]
-    out["prep_delta_mean"], out["prep_ns_mean"] = float(d.mean()), float(ns.mean())
-    out["prep_delta_spread"] = float(np.ptp(d) / d.mean()) if d.mean() > 0 else 0.0
-    out["prep_ns_spread"] = float(np.ptp(ns) / max(abs(r.density[0]), 1e-300))
-    return out
-
-
-def checked(r: KBResult) -> KBResult:
-    """``r`` with :func:`prepared_state_spread` recorded in ``r.meta``; warns (ConvergenceWarning)
-    when Δ varies by more than ``PREP_SPREAD_TOL`` over the hold window before the quench.
-    Both steppers' ``run`` end here."""
-    info = prepared_state_spread(r)
-    r.meta.update(info)
-    s = info["prep_delta_spread"]
-    if s is not None and s > PREP_SPREAD_TOL:
-        p = r.params
-        warnings.warn(f"the prepared state is not stationary: Δ varies by {100 * s:.1f} % over "
-                      f"the hold window t ∈ [{-(p.t_prep - p.t_ramp):g}, 0); the switching "
-                      f"(t_ramp={p.t_ramp:g}) is not adiabatic for the lowest pair energy — "
-                      "increase t_ramp and t_prep (mode='gkba' with phonons: see "
-                      "meta['caveats'])", ConvergenceWarning, stacklevel=4)
-    return r
+        if kwargs.get("with_ns", True) is True:
+            kwargs.pop("with_ns", None)                  # the two-time solver always has n_s
+        for k in sorted(gkba_only & set(kwargs)):
+            require(False, k, kwargs[k], 'absent for mode="full" (a GKBA option)')
+        return FullKBStepper(p, FullKBOptions(**kwargs)).run(progress=progress)
+    for k in sorted(full_only):
+        require(k == "symmetric" and not kwargs[k], k, kwargs[k],
+                'absent for mode="gkba" (an option of the two-time solver, mode="full")')
+    kwargs.pop("symmetric", None)
+    return GKBAStepper(p, GKBAOptions(**kwargs)).run(
+        checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume,
+        progress=progress)

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from floquetsym.params import require, require_int
-from floquetsym.result import provenance
+from floquetsym.params import require
 
-from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from .checkpoint import CheckpointError
+from .stepping import first_difference, open_checkpoint, write_checkpoint
 
 __all__ = ["KIND", "DEFAULT_EVERY", "solver_key", "gkba_state", "load_gkba_state",
-           "open_run", "save_state"]
+           "resume", "save_state"]
 
 KIND = "numerics.kadanoff_baym.GKBAStepper/1"
 DEFAULT_EVERY = 500
@@ -56,9 +56,9 @@ def gkba_state(st) -> tuple[dict, dict]:
 
 def load_gkba_state(st, arrays: dict, header: dict, *, source: str = "state") -> None:
     """Restore ``st`` to the step of ``(arrays, header)`` written by :func:`gkba_state`."""
-    key = solver_key(st)
-    require(all(header.get(k) == v for k, v in key.items()), "checkpoint", source,
-            f"written by a GKBA run with the same params and solver options {key['options']}")
+    diff = first_difference(header, solver_key(st))
+    require(diff is None, "checkpoint", source,
+            f"written by a GKBA run with the same params and solver options; its {diff} differs")
     n = header.get("n")
     require(isinstance(n, int) and 0 <= n < st.S, "checkpoint", source,
             f"at a step n in [0, {st.S - 1}] (header n={n!r})")
@@ -82,23 +82,17 @@ def load_gkba_state(st, arrays: dict, header: dict, *, source: str = "state") ->
     st.n = n
 
 
-def open_run(st, checkpoint, checkpoint_every, resume: bool) -> tuple[int | None, int | None]:
-    """Validate the checkpoint options and resume ``st`` from ``checkpoint`` if it exists.
-
-    Returns ``(checkpoint_every, resumed_from_step)``; the latter is None for a fresh start.
-    """
-    if checkpoint_every is not None:
-        checkpoint_every = require_int("checkpoint_every", checkpoint_every, lo=1)
-    elif checkpoint is not None:
-        checkpoint_every = DEFAULT_EVERY
-    if checkpoint is None or not resume or not Path(checkpoint).exists():
-        return checkpoint_every, None
-    arrays, header = load_checkpoint(checkpoint)
-    load_gkba_state(st, arrays, header, source=str(checkpoint))
-    return checkpoint_every, st.n
+def resume(st, checkpoint, resume: bool = True) -> int | None:
+    """Restore ``st`` from ``checkpoint`` when it exists (and ``resume``); return the step it
+    continues from, or None for a fresh start (:func:`numerics.stepping.open_checkpoint`)."""
+    found = open_checkpoint(checkpoint, solver_key(st), resume=resume)
+    if found is None:
+        return None
+    load_gkba_state(st, *found, source=str(checkpoint))
+    return st.n
 
 
 def save_state(st, checkpoint) -> Path:
     """Write the stepper's state atomically to ``checkpoint``."""
     arrays, header = gkba_state(st)
-    return save_checkpoint(checkpoint, arrays, {**header, "provenance": provenance()})
+    return write_checkpoint(checkpoint, arrays, header)

@@ -36,15 +36,45 @@ Paramagnetic response (Eq. 7) from the two-time functions themselves:
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from floquetsym.params import require
+from floquetsym.params import require, require_int
 from floquetsym.result import provenance
 
-from .kb_model import Band, KBParams, bcs_gap, equal_time_observables, expm_bdg, thermal_state
+from .kb_model import (OBSERVABLES, Band, KBParams, KBResult, bcs_gap, checked,
+                       equal_time_observables, expm_bdg, kb_setup, thermal_state)
+from .stepping import drive, fixed_grid_times
 
-__all__ = ["FullKBStepper", "full_memory_estimate", "symmetric_grid"]
+__all__ = ["FullKBOptions", "FullKBStepper", "full_memory_estimate", "symmetric_grid"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FullKBOptions:
+    """Solver options of :class:`FullKBStepper` (the physics is in :class:`KBParams`).
+
+    iters : fixed-point sweeps of the implicit collision row per step (>= 1);
+    correctors : self-consistency re-evaluations of Δ_{n+1/2} per step (>= 0);
+    max_bytes : refuse runs whose two-time arrays need more memory;
+    threads : BLAS threads during the steps (None: unchanged);
+    symmetric : particle–hole reduction G_{−ξ} = τ1 G_ξ τ1 (None: wherever the grid allows).
+    """
+
+    iters: int = 2
+    correctors: int = 1
+    max_bytes: float = 2e9
+    threads: int | None = 1
+    symmetric: bool | None = None
+
+    def __post_init__(self):
+        require_int("iters", self.iters, lo=1)
+        require_int("correctors", self.correctors, lo=0)
+        require(self.max_bytes > 0, "max_bytes", self.max_bytes, "> 0")
+        if self.threads is not None:
+            require_int("threads", self.threads, lo=1)
+        require(self.symmetric in (None, True, False), "symmetric", self.symmetric,
+                "None, True or False")
 
 
 def full_memory_estimate(p: KBParams, symmetric: bool = False) -> float:
@@ -95,29 +125,31 @@ def _t3(x):
 class FullKBStepper:
     """Two-time KB solver; interface and observables as :class:`numerics.kadanoff_baym.GKBAStepper`."""
 
-    def __init__(self, p: KBParams, *, iters: int = 2, correctors: int = 1,
-                 progress: bool = False, max_bytes: float = 2e9, threads: int | None = 1,
-                 symmetric: bool | None = None, **_ignored):
-        from .kadanoff_baym import GKBAStepper
-        # reuse the GKBA's band, kernel, ramp and grid checks (no history allocation there)
-        self._g = GKBAStepper(p, with_ns=False, max_bytes=float("inf"))
-        sym_ok = symmetric_grid(self._g.band)
-        if symmetric is None:
-            symmetric = sym_ok
+    def __init__(self, p: KBParams, options: FullKBOptions | None = None, **kw):
+        require(isinstance(p, KBParams), "p", type(p).__name__, "a KBParams")
+        o = replace(options, **kw) if options is not None else FullKBOptions(**kw)
+        self.setup = su = kb_setup(p)
+        sym_ok = symmetric_grid(su.band)
+        symmetric = sym_ok if o.symmetric is None else o.symmetric
         require(not symmetric or sym_ok, "symmetric", symmetric,
                 f"False for this ξ grid (the particle–hole reduction needs an even n_xi and a "
                 f"grid symmetric about ξ = 0; n_xi={p.n_xi})")
         self.symmetric = bool(symmetric)
         need = full_memory_estimate(p, self.symmetric)
-        require(need <= max_bytes, "t_max", p.t_max,
-                f"small enough for the two-time arrays to fit max_bytes={max_bytes:.3g} "
+        require(need <= o.max_bytes, "t_max", p.t_max,
+                f"small enough for the two-time arrays to fit max_bytes={o.max_bytes:.3g} "
                 f"(need {need:.3g} bytes: the full solver is for short validation runs)")
-        self.p, self.iters, self.correctors = p, iters, correctors
-        self.progress, self.threads = progress, threads
-        self.full_band = self._g.band
+        self.p, self.options, self.iters, self.correctors = p, o, o.iters, o.correctors
+        self.full_band = su.band
         self.band = _half_band(self.full_band) if self.symmetric else self.full_band
-        self.S, self.times = self._g.S, self._g.times
-        self.kg, self.kl, self.ramp = self._g.kg, self._g.kl, self._g.ramp
+        self.S, self.times = su.S, su.times
+        self.kg, self.kl, self.ramp = su.kg, su.kl, su.ramp
+        self.n = None
+
+    @property
+    def t(self) -> float:
+        """Current time t_n."""
+        return float(self.times[self.n])
 
     def _full(self, x):
         """Per-ξ array of the stored points → all ξ points (mirror half by G_{−ξ} = τ1 G_ξ τ1)."""
@@ -126,7 +158,7 @@ class FullKBStepper:
         return np.concatenate([_mirror(x[::-1]), x], axis=0)
 
     def gap(self, rho, n):
-        return self._g.gap(self._full(rho), n)
+        return self.setup.gap(self._full(rho), n)
 
     # -- storage: G[x] is a (2S × 2S) matrix, G[x, 2i+a, 2j+c] = G^{ac}_ξ(t_i, t_j) ------------
     def _row(self, G, i, m=None):
@@ -187,7 +219,12 @@ class FullKBStepper:
         return cr, cl, I
 
     # -- stepping ----------------------------------------------------------------------------
-    def start(self):
+    def start(self, state=None, t0: float | None = None):
+        """Uncorrelated mean-field thermal state at λ_i, t = −t_prep (no other start state:
+        the two-time solver keeps no checkpoints)."""
+        require(state is None, "state", type(state).__name__, "None (the two-time solver "
+                "starts from the thermal state)")
+        fixed_grid_times(None, t0, float(self.times[0]), "the two-time stepper")
         p, b, S = self.p, self.band, self.S
         nx = b.n
         d0 = bcs_gap(p.lam_i, self.full_band, p.temperature)
@@ -203,7 +240,7 @@ class FullKBStepper:
         self.CL = np.zeros((nx, S, 2, 2), complex)
         self.Crho = np.zeros((nx, 2, 2), complex)
         self.n = 0
-        self.obs = {k: np.zeros(S) for k in ("ns", "ns_dia", "ns_para", "density", "ns_boundary")}
+        self.obs = {k: np.zeros(S) for k in OBSERVABLES}
         self.sc_residual = 0.0
         self._measure(0)
 
@@ -251,6 +288,8 @@ class FullKBStepper:
         self.n = i
         self.delta[i] = self.gap(rho, i)
         self._measure(i)
+        return {"t": float(self.times[i]), "delta": complex(self.delta[i]),
+                **{k: float(v[i]) for k, v in self.obs.items()}}
 
     def _measure(self, i):
         q = _trapezoid(i, self.p.dt)
@@ -265,16 +304,22 @@ class FullKBStepper:
         o["density"][i], o["ns_dia"][i], o["ns_para"][i] = dens, dia, para
         o["ns"][i], o["ns_boundary"][i] = dia - para, bnd
 
-    def run(self):
-        from .kadanoff_baym import KBResult, checked, step_all
+    def run(self, times=None, *, checkpoint=None, progress: bool = False) -> KBResult:
+        """start + steps to t_max + result (every step recorded; ``times`` and ``checkpoint``
+        must be None: the two-time solver is for short validation runs)."""
+        fixed_grid_times(times, None, 0.0, "the two-time stepper")
+        require(checkpoint is None, "checkpoint", checkpoint,
+                "None (checkpoints are for the GKBA solver only)")
         t0 = time.perf_counter()
-        step_all(self, "KB two-time")
+        self.start()
+        drive(self.step, total=self.S - 1, progress=progress, desc="KB two-time",
+              threads=self.options.threads)
         o = self.obs
         dens = o["density"]
         meta = {"mode": "full", "wall_s": time.perf_counter() - t0,
                 "self_consistency_residual": float(self.sc_residual),
                 "number_drift": float(np.abs(dens - dens[0]).max()),
-                "kernel_error": self._g.kernel_error,
+                "kernel_error": self.setup.kernel_error,
                 "history_bytes": full_memory_estimate(self.p, self.symmetric),
                 "symmetric": self.symmetric,
                 "xi": self.full_band.xi.copy(), "rho_final": self._full(self.rho).copy(),

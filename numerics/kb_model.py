@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -50,7 +50,12 @@ from floquetsym.params import require, require_finite, require_int
 from floquetsym.result import ConvergenceWarning
 
 __all__ = ["KBParams", "Band", "make_band", "switching_ramp", "debye_a2f", "bath_kernel",
-           "bcs_gap", "expm_bdg", "thermal_state", "equal_time_observables"]
+           "bcs_gap", "expm_bdg", "thermal_state", "equal_time_observables", "KBSetup",
+           "kb_setup", "KBResult", "prepared_state_spread", "checked", "PREP_SPREAD_TOL",
+           "OBSERVABLES"]
+
+#: the equal-time series every KB stepper records at every step (KBResult fields)
+OBSERVABLES = ("ns", "ns_dia", "ns_para", "density", "ns_boundary")
 
 _BANDS = ("flat2d", "tb1d")
 _MODES = ("gkba", "full")
@@ -296,3 +301,141 @@ def equal_time_observables(p: KBParams, band: Band, rho, eta) -> tuple[float, fl
         x2, n2 = b.xi[inside][-2:], nxi[inside][-2:]
         bnd = float((xc + 1.0) * (n2[1] + (n2[1] - n2[0]) * (xc - x2[1]) / (x2[1] - x2[0])))
     return dens, dia, para, bnd
+
+
+# ----------------------------------------------------------------------------- shared set-up
+@dataclass(frozen=True, eq=False)
+class KBSetup:
+    """What both KB steppers (GKBA and two-time) are built on: the discrete band, the time
+    grid t_n = (n − n_prep) dt, the bath kernel K^≷(t_n − t_0) with its quadrature error, the
+    switching ramp r(t_n), and the coupling λ(t) (λ_i before the quench at t = 0, λ_f from it)."""
+
+    p: KBParams
+    band: Band
+    times: np.ndarray
+    kg: np.ndarray
+    kl: np.ndarray
+    kernel_error: float
+    ramp: np.ndarray
+
+    @property
+    def S(self) -> int:
+        """Number of grid times (steps + 1)."""
+        return self.times.size
+
+    @property
+    def scattering(self) -> bool:
+        return self.p.lam_ph > 0 or self.p.gamma_el > 0
+
+    def lam(self, n: int) -> float:
+        return self.p.lam_i if self.times[n] < -1e-12 else self.p.lam_f
+
+    def gap(self, rho, n: int) -> complex:
+        """Δ(t_n) = −λ(t_n)·pair_norm Σ_ξ w ρ_ξ,12 for ρ on the full band."""
+        b = self.band
+        return -self.lam(n) * b.pair_norm * np.sum(b.w * rho[:, 0, 1])
+
+
+def kb_setup(p: KBParams) -> KBSetup:
+    """Band, grid, kernel and ramp of ``p``; warns (ConvergenceWarning) when the ξ grid is too
+    coarse for the requested times (recurrence of the discrete ξ sum before t_max)."""
+    band = make_band(p)
+    S = p.n_steps + 1
+    times = (np.arange(S) - p.n_prep) * p.dt
+    kg, err = bath_kernel(p, np.arange(S) * p.dt, band)
+    setup = KBSetup(p, band, times, kg, np.conj(kg), err, switching_ramp(p, times - times[0]))
+    _check_xi_grid(p, band)
+    return setup
+
+
+def _check_xi_grid(p: KBParams, b: Band) -> None:
+    d0 = max(bcs_gap(p.lam_i, b, p.temperature), bcs_gap(p.lam_f, b, p.temperature))
+    if d0 == 0:                     # normal state: only the recurrence time matters
+        d0 = 0.05
+    win = np.abs(b.xi) < 6 * d0
+    if win.sum() < 8:
+        warnings.warn(f"only {int(win.sum())} ξ points within 6Δ of the Fermi level: "
+                      f"increase n_xi={p.n_xi}", ConvergenceWarning, stacklevel=4)
+        return
+    e = np.sqrt(b.xi[win] ** 2 + d0 ** 2)
+    de = np.abs(np.diff(e)).max()
+    t_rec = 2 * math.pi / (2 * de)
+    span = p.t_prep + p.t_max
+    if t_rec < span:
+        warnings.warn(f"ξ grid too coarse for the requested times: recurrences of the "
+                      f"discrete ξ sum at t ≈ {t_rec:.3g} < t_prep + t_max = {span:.3g}; "
+                      f"increase n_xi={p.n_xi}", ConvergenceWarning, stacklevel=4)
+
+
+# ----------------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class KBResult:
+    """Time series of one quench run.  ``times`` start at −t_prep; the quench is at t = 0.
+
+    delta : Δ(t) (complex; real in the absence of symmetry breaking),
+    ns, ns_dia, ns_para : n_s = D − P with D = n (docs/conventions.md), per unit mass;
+        ns_boundary : the Appendix-B boundary term B = (E_F + ξ_c) n(ξ_c); ``ns − ns_boundary``
+        is n_s with the velocity vertex cut off exactly (zero in any normal state),
+    density : n(t) (conserved; n_s/n is the superfluid fraction for the 2D band).
+    meta : diagnostics (self-consistency residual, number drift, wall time, kernel error,
+        the prepared state's hold-window means and spreads ``prep_*``
+        (:func:`prepared_state_spread`), ``caveats``, ...).
+    """
+
+    params: KBParams
+    times: np.ndarray
+    delta: np.ndarray
+    ns: np.ndarray
+    ns_dia: np.ndarray
+    ns_para: np.ndarray
+    density: np.ndarray
+    ns_boundary: np.ndarray
+    meta: dict = field(default_factory=dict)
+
+    def after_quench(self):
+        """Boolean mask of t ≥ 0."""
+        return self.times >= -1e-12
+
+    def at(self, t: float) -> int:
+        """Index of the grid time closest to t."""
+        return int(np.argmin(np.abs(self.times - t)))
+
+
+PREP_SPREAD_TOL = 0.02
+
+
+def prepared_state_spread(r: KBResult, t_end: float = 0.0) -> dict:
+    """Stationarity of the prepared state: over the hold window [−(t_prep − t_ramp), t_end)
+    from the end of the switching to the quench (default; a no-quench run may pass
+    ``t_end=np.inf``), the mean |Δ| and n_s and their peak-to-peak spreads relative to the mean
+    |Δ| and to n.  A non-adiabatic switching leaves an undamped amplitude (Higgs)
+    oscillation on a discrete ξ grid (:mod:`numerics.kadanoff_baym`: ±6 % with t_ramp = 40,
+    ±0.55 % with t_ramp = 100 at N_ξ = 12); empty window → ``None`` values."""
+    p = r.params
+    m = (r.times >= -(p.t_prep - p.t_ramp) - 1e-9) & (r.times < t_end - 1e-9)
+    out = {"prep_hold": float(p.t_prep - p.t_ramp), "prep_delta_mean": None,
+           "prep_delta_spread": None, "prep_ns_mean": None, "prep_ns_spread": None}
+    if m.sum() < 2:
+        return out
+    d, ns = np.abs(r.delta[m]), r.ns[m]
+    out["prep_delta_mean"], out["prep_ns_mean"] = float(d.mean()), float(ns.mean())
+    out["prep_delta_spread"] = float(np.ptp(d) / d.mean()) if d.mean() > 0 else 0.0
+    out["prep_ns_spread"] = float(np.ptp(ns) / max(abs(r.density[0]), 1e-300))
+    return out
+
+
+def checked(r: KBResult) -> KBResult:
+    """``r`` with :func:`prepared_state_spread` recorded in ``r.meta``; warns (ConvergenceWarning)
+    when Δ varies by more than ``PREP_SPREAD_TOL`` over the hold window before the quench.
+    Both steppers' ``run`` end here."""
+    info = prepared_state_spread(r)
+    r.meta.update(info)
+    s = info["prep_delta_spread"]
+    if s is not None and s > PREP_SPREAD_TOL:
+        p = r.params
+        warnings.warn(f"the prepared state is not stationary: Δ varies by {100 * s:.1f} % over "
+                      f"the hold window t ∈ [{-(p.t_prep - p.t_ramp):g}, 0); the switching "
+                      f"(t_ramp={p.t_ramp:g}) is not adiabatic for the lowest pair energy — "
+                      "increase t_ramp and t_prep (mode='gkba' with phonons: see "
+                      "meta['caveats'])", ConvergenceWarning, stacklevel=4)
+    return r
