@@ -64,22 +64,23 @@ import hashlib
 import math
 import time as _time
 import warnings
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
 import numpy as np
 
+from floquetsym.conventions import TAU3
 from floquetsym.params import require, require_finite, require_int
 from floquetsym.result import ConvergenceWarning, provenance
 
-from .bdg1d_static import (Equilibrium, bdg_hamiltonian, born_rate, box_disorder,
-                           SlipTracker, composition_coefficients, density_matrix, equilibrium,
+from .bdg1d_static import (RingEquilibrium, SlipTracker, bdg_hamiltonian, born_rate,
+                           box_disorder, composition_coefficients, density_matrix, equilibrium,
                            fields_from_gram, local_fields, uniform_gap, width_for_rate,
                            winding_number)
+from .stepping import checkpoint_interval, drive, fixed_grid_times, open_checkpoint, write_checkpoint
 
 __all__ = [
-    "BdG1DParams", "BdG1DStepper", "BdG1DResult", "run", "Equilibrium", "equilibrium",
+    "BdG1DParams", "BdG1DStepper", "BdG1DResult", "run", "RingEquilibrium", "equilibrium",
     "box_disorder", "born_rate", "width_for_rate", "bdg_hamiltonian", "uniform_gap",
     "winding_number", "density_matrix", "composition_coefficients", "SlipTracker",
 ]
@@ -156,7 +157,7 @@ def _realify(c: np.ndarray) -> np.ndarray:
 
 
 _I4 = np.eye(4)
-_K4 = _realify(np.diag([-1j, 1j]))        # −iσ_ν: the bond term acts as +J on ψ↑, −J on ψ↓†
+_K4 = _realify(-1j * TAU3)                # −iτ3: the bond term acts as +J on ψ↑, −J on ψ↓†
 
 
 @functools.lru_cache(maxsize=256)
@@ -228,7 +229,6 @@ class BdG1DStepper:
             u = u.astype(float)
         self.disorder = u
         self.coupling = coupling
-        self.progress = progress
         self._coef = composition_coefficients(p.order)
         self._even = n % 2 == 0
         half = np.arange(1, n - 1, 2)
@@ -236,7 +236,7 @@ class BdG1DStepper:
         self._right = np.append(half + 1, 0)
         self.X = self.Y = None
         self.t, self.n_step, self._pending = 0.0, 0, 0.0
-        self.equilibrium_state: Equilibrium | None = None
+        self.equilibrium_state: RingEquilibrium | None = None
         self.last_mid = None                         # (t, D_i, F_i, λ) at the central sub-step
 
     # -- couplings -------------------------------------------------------------------------
@@ -249,8 +249,10 @@ class BdG1DStepper:
         return v
 
     # -- state -----------------------------------------------------------------------------
-    def start(self, state: dict | None = None, t0: float = 0.0) -> None:
-        """Thermal self-consistent start (C3) at λ_i, or ``state={'orbitals': X}``."""
+    def start(self, state: dict | None = None, t0: float | None = None) -> None:
+        """Thermal self-consistent start (C3) at λ_i, or ``state={'orbitals': X}``; at t0
+        (default 0)."""
+        t0 = 0.0 if t0 is None else require_finite("t0", t0)
         p = self.params
         if state is None:
             eq = equilibrium(self.disorder, hopping=p.hopping, lam=p.lambda_i,
@@ -374,7 +376,18 @@ class BdG1DStepper:
             self.n_step += 1
             self.t = self._t0 + self.n_step * h
 
-    def step(self, t: float) -> dict:
+    @property
+    def n(self) -> int:
+        """Steps taken since :meth:`start`."""
+        return self.n_step
+
+    def step(self) -> dict:
+        """One step of dt; returns {t, t_mid, delta_mid} (class docstring)."""
+        self.advance(1)
+        t_mid, _, f, lam = self.last_mid
+        return {"t": self.t, "t_mid": t_mid, "delta_mid": -lam * f}
+
+    def advance_to(self, t: float) -> dict:
         """Advance to time ``t`` (a whole number of steps ahead) and return the state."""
         k = (t - self.t) / self.params.dt
         require(k >= -1e-9 and abs(k - round(k)) < 1e-6, "t", t,
@@ -382,9 +395,16 @@ class BdG1DStepper:
         self.advance(int(round(k)))
         return self.state
 
-    def run(self, **kwargs) -> "BdG1DResult":
-        """start (unless started) + steps to ``params.t_max`` + measurements + checkpoints."""
-        return _run_stepper(self, **kwargs)
+    def run(self, times=None, *, checkpoint=None, progress: bool = False,
+            checkpoint_every: int | None = None, resume: bool = True,
+            callback: Callable | None = None) -> "BdG1DResult":
+        """start (unless started) + steps to ``params.t_max`` + samples + checkpoints.
+
+        Samples every ``params.sample_every`` steps (``times`` must be None); see :func:`run`
+        for ``checkpoint``, ``checkpoint_every``, ``resume`` and ``callback``."""
+        fixed_grid_times(times, None, 0.0, "the BdG ring (sampled every params.sample_every steps)")
+        return _run_stepper(self, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
+                            resume=resume, callback=callback, progress=progress)
 
 
 # ----------------------------------------------------------------------------- result & run
@@ -475,29 +495,25 @@ def _params_key(p: BdG1DParams, u: np.ndarray) -> dict:
     return {"params": p.as_dict(), "disorder_sha256": hashlib.sha256(u.tobytes()).hexdigest()}
 
 
+_KIND = "numerics.bdg1d.BdG1DStepper/1"
+
+
 def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | None = None,
-                 resume: bool = True, callback: Callable | None = None) -> BdG1DResult:
-    from tqdm.auto import tqdm
-
-    from .checkpoint import load_checkpoint, save_checkpoint
-
+                 resume: bool = True, callback: Callable | None = None,
+                 progress: bool = False) -> BdG1DResult:
     p = st.params
     n_steps = p.n_steps
-    if checkpoint_every is not None:
-        checkpoint_every = require_int("checkpoint_every", checkpoint_every, lo=1)
-    elif checkpoint is not None:
-        checkpoint_every = 500
+    every = checkpoint_interval(checkpoint_every, checkpoint, 500)
     tracker = SlipTracker(p.slip_threshold)
     samples = {k: [] for k in _SAMPLE_KEYS}
     deltas = []
-    key = _params_key(p, st.disorder)
+    key = {"key": _params_key(p, st.disorder)}
     delta_initial = None
     resumed_from = None
     wall0 = _time.perf_counter()
-    if checkpoint is not None and resume and Path(checkpoint).exists():
-        arrays, header = load_checkpoint(checkpoint)
-        require(header.get("key") == key, "checkpoint", str(checkpoint),
-                "written by a run with the same params and disorder")
+    found = open_checkpoint(checkpoint, key, resume=resume)
+    if found is not None:
+        arrays, header = found
         st.start({"orbitals": arrays["orbitals"]}, t0=0.0)
         st.n_step = int(header["n_step"])
         st.t = st.n_step * p.dt
@@ -527,28 +543,21 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
         arrays = {"orbitals": st.X, "delta_initial": delta_initial,
                   "s_delta": np.array(deltas).reshape(-1, p.n_sites), **tracker.state()}
         arrays.update({"s_" + k: np.array(v, dtype=float) for k, v in samples.items()})
-        save_checkpoint(checkpoint, arrays, {"key": key, "n_step": st.n_step,
-                                             "pending": st._pending, **provenance()})
+        write_checkpoint(checkpoint, arrays, key, n_step=st.n_step, pending=st._pending)
+
+    def unit():
+        obs = st.step()
+        tracker.update(obs["t_mid"], obs["delta_mid"])
+        if st.n_step % p.sample_every == 0 or st.n_step == n_steps:
+            sample()
 
     if st.n_step == 0:
         sample()
         tracker.update(0.0, deltas[0])
     wall1 = _time.perf_counter()
-    bar = tqdm(total=n_steps, initial=st.n_step, disable=not st.progress, desc="bdg1d", leave=False)
-    while st.n_step < n_steps:
-        st.advance(1)
-        t_mid, _, f, lam = st.last_mid
-        tracker.update(t_mid, -lam * f)
-        if st.n_step % p.sample_every == 0 or st.n_step == n_steps:
-            sample()
-        if checkpoint is not None and checkpoint_every and st.n_step % checkpoint_every == 0:
-            save()
-        bar.update(1)
-        if callback is not None:
-            callback(st)
-    bar.close()
-    if checkpoint is not None and st.n_step % checkpoint_every:
-        save()                              # final state: re-running returns at once
+    drive(unit, total=n_steps, done=st.n_step, save=None if checkpoint is None else save,
+          every=every, progress=progress, desc="bdg1d",
+          callback=None if callback is None else (lambda: callback(st)))
     st.flush()
     rows = tracker.arrays()
     if rows.shape[0] and rows[:, 7].max() > 0.9 * np.pi:
@@ -588,10 +597,9 @@ def run(params: BdG1DParams | None = None, *, disorder=None, coupling: Callable 
     disorder raises ``ValueError``.
     ``callback(stepper)`` is called after every step.
     """
-    from dataclasses import replace
     p = replace(params, **overrides) if params is not None else BdG1DParams(**overrides)
-    st = BdG1DStepper(p, disorder=disorder, coupling=coupling, progress=progress)
+    st = BdG1DStepper(p, disorder=disorder, coupling=coupling)
     if initial_state is not None:
         st.start(initial_state)
     return st.run(checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume,
-                  callback=callback)
+                  callback=callback, progress=progress)

@@ -17,7 +17,7 @@ from floquetsym.params import require, require_finite, require_int
 from floquetsym.result import ConvergenceWarning
 
 __all__ = [
-    "Equilibrium", "equilibrium", "box_disorder", "born_rate", "width_for_rate",
+    "RingEquilibrium", "equilibrium", "box_disorder", "born_rate", "width_for_rate",
     "bdg_hamiltonian", "uniform_gap", "winding_number", "density_matrix",
     "composition_coefficients", "local_fields", "fields_from_gram", "orbitals_from_eig", "SlipTracker",
 ]
@@ -133,7 +133,7 @@ def uniform_gap(n_sites: int, hopping: float, lam: float, temperature: float) ->
 
 
 @dataclass(frozen=True)
-class Equilibrium:
+class RingEquilibrium:
     """Self-consistent thermal state (C3): real Δ_i, Hartree shifts, orbitals, residual."""
 
     delta: np.ndarray
@@ -146,7 +146,7 @@ class Equilibrium:
 
 def equilibrium(disorder, *, hopping: float = 1.0, lam: float, temperature: float = 0.0,
                 hartree: int = 0, tol: float = 1e-13, max_iter: int = 300,
-                delta_guess=None) -> Equilibrium:
+                delta_guess=None) -> RingEquilibrium:
     """Solve (C1) with the thermal ρ of (C3) by Anderson-accelerated fixed-point iteration.
 
     Dense real eigh of the 2N×2N H_BdG per iteration (O(N³), once per run).  Converged when
@@ -196,7 +196,7 @@ def equilibrium(disorder, *, hopping: float = 1.0, lam: float, temperature: floa
     gx, e, X = fixed_point(x)
     res = float(np.max(np.abs(gx - x)))
     dl, du = (x[:n], x[n:]) if s else (x, np.zeros(n))
-    return Equilibrium(delta=dl, hartree_shift=du, energies=e, orbitals=X, n_iter=it, residual=res)
+    return RingEquilibrium(delta=dl, hartree_shift=du, energies=e, orbitals=X, n_iter=it, residual=res)
 
 
 # ----------------------------------------------------------------------------- diagnostics

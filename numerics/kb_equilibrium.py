@@ -38,11 +38,11 @@ from floquetsym.result import ConvergenceWarning
 
 from .kb_model import KBParams, bcs_gap, equal_time_observables, make_band
 
-__all__ = ["Equilibrium", "matsubara_equilibrium", "phonon_lambda"]
+__all__ = ["MatsubaraEquilibrium", "matsubara_equilibrium", "phonon_lambda"]
 
 
 @dataclass(frozen=True)
-class Equilibrium:
+class MatsubaraEquilibrium:
     """Correlated equilibrium at coupling ``lam``: Δ (BCS mean field), n, P, n_s = n − P,
     boundary term B (Appendix B), Z(iπT), per-ξ ρ and η, and error estimates."""
 
@@ -138,10 +138,10 @@ def _solve(p: KBParams, lam: float, omega_max: float, tol: float, max_iter: int,
 
 
 def matsubara_equilibrium(p: KBParams, lam: float | None = None, *, omega_max: float = 40.0,
-                          tol: float = 1e-11, max_iter: int = 2000, mix: float = 0.5) -> Equilibrium:
+                          tol: float = 1e-11, max_iter: int = 2000, mix: float = 0.5) -> MatsubaraEquilibrium:
     """Correlated equilibrium of ``p`` at BCS coupling ``lam`` (default ``p.lam_i``).
 
-    Returns :class:`Equilibrium` with ``error`` = {quantity: |change when omega_max is halved|,
+    Returns :class:`MatsubaraEquilibrium` with ``error`` = {quantity: |change when omega_max is halved|,
     "residual": self-consistency residual}.  Warns (ConvergenceWarning) if the iteration did
     not reach ``tol``.
     """
@@ -158,6 +158,6 @@ def matsubara_equilibrium(p: KBParams, lam: float | None = None, *, omega_max: f
     keys = ("delta", "density", "ns", "ns_para", "ns_boundary", "z1")
     err = {k: abs(hi[k] - lo[k]) for k in keys}
     err["residual"] = hi["residual"]
-    return Equilibrium(**{k: hi[k] for k in keys}, rho=hi["rho"], eta=hi["eta"], error=err,
+    return MatsubaraEquilibrium(**{k: hi[k] for k in keys}, rho=hi["rho"], eta=hi["eta"], error=err,
                        meta={"iterations": hi["iterations"], "n_matsubara": hi["n_matsubara"],
                              "omega_max": omega_max, "lam": lam})

@@ -47,8 +47,12 @@ O(γθ dt²).  Mode B uses the implicit midpoint rule, whose one-step map is the
 exp(−i h dt) at the self-consistent midpoint field — a unitary 2×2 propagator; it conserves
 every quadratic invariant, i.e. |S_ξ| and E, to the fixed-point tolerance.
 
-Both share the stepper interface ``start(state, t0)`` / ``step(t)`` / ``run(times)``;
-``run(..., checkpoint=path)`` saves atomically and resumes bit-identically.
+Both follow the stepper protocol of :mod:`numerics.stepping`: parameters in a frozen
+dataclass (:class:`DrivenDissipativeParams`, :class:`ClosedBCSParams`; the constructors also
+take their fields as keywords), ``start(state, t0)``, ``step()`` (one dt; returns
+{t, delta, n_ex, energy}), ``advance_to(t)`` (equal steps <= dt landing exactly on t) and
+``run(times)`` (records at arbitrary ``times``); ``run(..., checkpoint=path)`` saves
+atomically and resumes bit-identically.
 
 >>> grid = xi_grid(10.0, 400)
 >>> m = ClosedBCS(grid, coupling=coupling_for_gap(grid, 1.0) * 1.05, initial_gap=1.0, dt=0.05)
@@ -58,9 +62,9 @@ True
 """
 from __future__ import annotations
 
+import hashlib
 import math
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -68,9 +72,11 @@ import numpy as np
 from floquetsym.params import require, require_finite, require_int
 from floquetsym.result import provenance
 
+from .stepping import drive, open_checkpoint, write_checkpoint
+
 __all__ = ["XiGrid", "xi_grid", "graded_grid", "PseudospinResult", "ground_state",
            "coupling_for_gap", "gap_of", "energy", "excited_pairs", "rotate", "cayley",
-           "DrivenDissipative", "ClosedBCS"]
+           "DrivenDissipativeParams", "DrivenDissipative", "ClosedBCSParams", "ClosedBCS"]
 
 
 # ----------------------------------------------------------------------------- grids
@@ -227,29 +233,33 @@ def _check_times(times) -> np.ndarray:
     return times
 
 
-def _progress(total, enabled):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-    return tqdm(total=total, unit="step", leave=False)
-
-
 class _Stepper:
-    """Shared start/step/run (the stepper protocol of docs/architecture.md)."""
+    """Shared start / step / advance_to / run (protocol of :mod:`numerics.stepping`)."""
 
     dt: float
     grid: XiGrid
+    _complex_delta = False
+    _OBS = ("delta", "n_ex", "energy")
 
-    def start(self, state=None, t0: float = 0.0) -> None:
-        self.t = require_finite("t0", t0)
+    def start(self, state=None, t0: float | None = None) -> None:
+        """The model's initial state (``state=None``) or ``state`` (3, n), at t0 (default 0)."""
+        self.t = 0.0 if t0 is None else require_finite("t0", t0)
         S = self._initial() if state is None else np.array(state, dtype=float)
         require(S.shape == (3, self.grid.xi.size), "state", S.shape, f"(3, {self.grid.xi.size})")
         require(bool(np.all(np.isfinite(S))), "state", "non-finite", "finite")
         self.S = S
+        self.n = 0
         self._hist = None
 
-    def step(self, t: float) -> np.ndarray:
-        """Advance to time t (≥ current) in steps ≤ dt; returns the state (3, n)."""
+    def step(self) -> dict:
+        """One step of dt; returns {t, delta, n_ex, energy} at the new time."""
+        self.S = self._advance(self.S, self.t, self.dt)
+        self.t += self.dt
+        self.n += 1
+        return {"t": self.t, **dict(zip(self._OBS, self._measure(self.S, self.t)))}
+
+    def advance_to(self, t: float) -> np.ndarray:
+        """Advance to time t (≥ current) in equal steps ≤ dt; returns the state (3, n)."""
         t = require_finite("t", t)
         require(t >= self.t - 1e-12 * max(1.0, abs(t)), "t", t, f">= current time {self.t:g}")
         nsteps = int(math.ceil((t - self.t) / self.dt - 1e-9))
@@ -258,30 +268,23 @@ class _Stepper:
             for _ in range(nsteps):
                 self.S = self._advance(self.S, self.t, h)
                 self.t += h
+            self.n += nsteps
         self.t = t
         return self.S
 
-    _complex_delta = False
-
-    def _checkpoint_header(self, times) -> dict:
-        import hashlib
+    def _checkpoint_key(self, times) -> dict:
         return {"kind": type(self).__name__, "params": self._params(),
                 "times_sha256": hashlib.sha256(np.ascontiguousarray(times).tobytes()).hexdigest()}
 
-    def _save(self, path, rec, index, header):
-        from .checkpoint import save_checkpoint
+    def _save(self, path, rec, index, key):
         hist = getattr(self, "_hist", None)
         h = (np.array([hist[0], hist[1], hist[2].real, hist[2].imag, hist[3].real, hist[3].imag])
              if hist is not None else np.zeros(0))
-        save_checkpoint(path, {"S": self.S, "t": np.array([self.t]), "rec": rec, "hist": h},
-                        {**header, "index": index})
+        write_checkpoint(path, {"S": self.S, "t": np.array([self.t]), "rec": rec, "hist": h},
+                         key, index=index)
 
-    def _resume(self, path, header):
-        from .checkpoint import load_checkpoint
-        arrays, got = load_checkpoint(path)
-        for key in ("kind", "params", "times_sha256"):
-            require(got.get(key) == header[key], "checkpoint", str(path),
-                    f"a checkpoint of this run (its {key} differs)")
+    def _resume(self, found):
+        arrays, got = found
         self.start(arrays["S"], float(arrays["t"][0]))
         h = arrays["hist"]
         if h.size:
@@ -290,32 +293,34 @@ class _Stepper:
 
     def run(self, times, *, state=None, progress: bool = False, checkpoint=None,
             checkpoint_every: int = 200) -> PseudospinResult:
-        """Start at times[0] (ground state unless ``state``), record Δ, N_ex, E at ``times``.
+        """Start at times[0] (initial state unless ``state``), record Δ, N_ex, E at ``times``.
 
         ``checkpoint``: a file path; the state is saved atomically every ``checkpoint_every``
         recorded times (and at the end), and a run started with an existing checkpoint of the
-        same class, parameters and ``times`` resumes from it and gives bit-identical results.
-        (A ``lambda1`` callable is not part of the check: keep it the same.)
+        same class, parameters and ``times`` resumes from it and gives bit-identical results
+        (a file of another run: ``ValueError`` naming the differing field).  (A ``lambda1``
+        callable is not part of the check: keep it the same.)
         """
         times = _check_times(times)
         every = require_int("checkpoint_every", checkpoint_every, 1)
-        header = self._checkpoint_header(times) if checkpoint is not None else None
-        first = 0
-        if checkpoint is not None and Path(checkpoint).exists():
-            rec, first = self._resume(checkpoint, header)
+        key = self._checkpoint_key(times) if checkpoint is not None else None
+        found = open_checkpoint(checkpoint, key) if checkpoint is not None else None
+        if found is not None:
+            rec, first = self._resume(found)
         else:
             rec = np.full((3, times.size), np.nan, dtype=complex)
             self.start(state, times[0])
-        bar = _progress(times.size - first, progress)
-        for i in range(first, times.size):
-            self.step(times[i])
+            first = 0
+        nxt = [first]
+
+        def unit():
+            i = nxt[0]
+            self.advance_to(times[i])
             rec[:, i] = self._measure(self.S, times[i])
-            if bar is not None:
-                bar.update()
-            if checkpoint is not None and ((i + 1) % every == 0 or i + 1 == times.size):
-                self._save(checkpoint, rec, i + 1, header)
-        if bar is not None:
-            bar.close()
+            nxt[0] = i + 1
+
+        drive(unit, total=times.size, done=first, every=every, progress=progress,
+              save=None if checkpoint is None else (lambda: self._save(checkpoint, rec, nxt[0], key)))
         delta = rec[0] if self._complex_delta else rec[0].real
         return PseudospinResult(times=times, delta=delta, n_ex=rec[1].real, energy=rec[2].real,
                                 final_state=self.S.copy(), params=self._params(),
@@ -325,6 +330,33 @@ class _Stepper:
 # ----------------------------------------------------------------------------- mode A
 _CF4_C = (0.5 - math.sqrt(3) / 6, 0.5 + math.sqrt(3) / 6)          # Gauss points
 _CF4_A = ((3 - 2 * math.sqrt(3)) / 12, (3 + 2 * math.sqrt(3)) / 12)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DrivenDissipativeParams:
+    """Mode A: Δ, drive θ cos ω0t, relaxation rate γ, bath temperature, relaxation channel
+    (``"amplitude"``: Γ2 = γ, Γ1 = 2γ; ``"uniform"``: Γ1 = Γ2 = γ), steps per drive period."""
+
+    delta: float = 1.0
+    theta: float
+    omega0: float
+    gamma: float
+    temperature: float = 0.0
+    relaxation: str = "amplitude"
+    steps_per_period: int = 48
+
+    def __post_init__(self):
+        for name in ("temperature", "delta", "theta", "omega0", "gamma"):
+            object.__setattr__(self, name, require_finite(name, getattr(self, name)))
+        require(self.temperature >= 0, "temperature", self.temperature, ">= 0")
+        require(self.delta > 0, "delta", self.delta, "> 0")
+        require(self.theta >= 0, "theta", self.theta, ">= 0")
+        require(self.omega0 > 0, "omega0", self.omega0, "> 0")
+        require(self.gamma > 0, "gamma", self.gamma, "> 0 (a relaxation rate)")
+        require(self.relaxation in ("amplitude", "uniform"), "relaxation", self.relaxation,
+                "in ('amplitude', 'uniform')")
+        object.__setattr__(self, "steps_per_period",
+                           require_int("steps_per_period", self.steps_per_period, 4))
 
 
 class DrivenDissipative(_Stepper):
@@ -349,27 +381,15 @@ class DrivenDissipative(_Stepper):
         return cls(grid, delta=p.delta, theta=p.theta, omega0=p.omega0, gamma=p.gamma,
                    temperature=p.temperature, **kwargs)
 
-    def __init__(self, grid: XiGrid, *, delta: float = 1.0, theta: float, omega0: float,
-                 gamma: float, temperature: float = 0.0, relaxation: str = "amplitude",
-                 steps_per_period: int = 48):
+    def __init__(self, grid: XiGrid, params: DrivenDissipativeParams | None = None, **kw):
         require(isinstance(grid, XiGrid), "grid", type(grid).__name__, "an XiGrid")
-        self.grid = grid
-        self.temperature = require_finite("temperature", temperature)
-        require(self.temperature >= 0, "temperature", temperature, ">= 0")
-        self.delta = require_finite("delta", delta)
-        self.theta = require_finite("theta", theta)
-        self.omega0 = require_finite("omega0", omega0)
-        self.gamma = require_finite("gamma", gamma)
-        require(self.delta > 0, "delta", delta, "> 0")
-        require(self.theta >= 0, "theta", theta, ">= 0")
-        require(self.omega0 > 0, "omega0", omega0, "> 0")
-        require(self.gamma > 0, "gamma", gamma, "> 0 (a relaxation rate)")
-        require(relaxation in ("amplitude", "uniform"), "relaxation", relaxation,
-                "in ('amplitude', 'uniform')")
-        self.relaxation = relaxation
-        self.gamma1 = 2 * self.gamma if relaxation == "amplitude" else self.gamma
+        p = replace(params, **kw) if params is not None else DrivenDissipativeParams(**kw)
+        self.grid, self.params = grid, p
+        self.temperature, self.delta, self.theta = p.temperature, p.delta, p.theta
+        self.omega0, self.gamma, self.relaxation = p.omega0, p.gamma, p.relaxation
+        self.gamma1 = 2 * self.gamma if p.relaxation == "amplitude" else self.gamma
         self.gamma2 = self.gamma
-        self.steps_per_period = require_int("steps_per_period", steps_per_period, 4)
+        self.steps_per_period = p.steps_per_period
         self.period = 2 * math.pi / self.omega0
         self.dt = self.period / self.steps_per_period
         lam = np.sqrt(grid.xi**2 + self.delta**2)
@@ -465,6 +485,30 @@ class DrivenDissipative(_Stepper):
 
 
 # ----------------------------------------------------------------------------- mode B
+@dataclass(frozen=True, kw_only=True)
+class ClosedBCSParams:
+    """Mode B: coupling λ0 = ν0V, time step, drive λ1(t) (a callable, default 0), initial gap
+    (default: the ground-state gap of λ0 on the grid), midpoint tolerance and iterations."""
+
+    coupling: float
+    dt: float = 0.02
+    lambda1: Callable[[float], float] | None = field(default=None, compare=False)
+    initial_gap: float | None = None
+    tol: float = 1e-14
+    max_iter: int = 50
+
+    def __post_init__(self):
+        object.__setattr__(self, "coupling", require_finite("coupling", self.coupling))
+        require(self.coupling > 0, "coupling", self.coupling, "> 0")
+        object.__setattr__(self, "dt", require_finite("dt", self.dt))
+        require(self.dt > 0, "dt", self.dt, "> 0")
+        require(self.lambda1 is None or callable(self.lambda1), "lambda1", self.lambda1,
+                "None or a callable t -> λ1(t)")
+        object.__setattr__(self, "tol", require_finite("tol", self.tol))
+        require(self.tol > 0, "tol", self.tol, "> 0")
+        object.__setattr__(self, "max_iter", require_int("max_iter", self.max_iter, 1))
+
+
 class ClosedBCS(_Stepper):
     r"""Mode B: closed self-consistent BCS pseudospins, λ(t) = λ0 (1 + λ1(t)).
 
@@ -480,20 +524,13 @@ class ClosedBCS(_Stepper):
 
     _complex_delta = True
 
-    def __init__(self, grid: XiGrid, *, coupling: float, dt: float = 0.02,
-                 lambda1: Callable[[float], float] | None = None, initial_gap: float | None = None,
-                 tol: float = 1e-14, max_iter: int = 50):
+    def __init__(self, grid: XiGrid, params: ClosedBCSParams | None = None, **kw):
         require(isinstance(grid, XiGrid), "grid", type(grid).__name__, "an XiGrid")
-        self.grid = grid
-        self.coupling = require_finite("coupling", coupling)
-        require(self.coupling > 0, "coupling", coupling, "> 0")
-        self.dt = require_finite("dt", dt)
-        require(self.dt > 0, "dt", dt, "> 0")
-        self.lambda1 = lambda1 if lambda1 is not None else (lambda t: 0.0)
-        self.initial_gap = initial_gap
-        self.tol = require_finite("tol", tol)
-        require(self.tol > 0, "tol", tol, "> 0")
-        self.max_iter = require_int("max_iter", max_iter, 1)
+        p = replace(params, **kw) if params is not None else ClosedBCSParams(**kw)
+        self.grid, self.params = grid, p
+        self.coupling, self.dt = p.coupling, p.dt
+        self.lambda1 = p.lambda1 if p.lambda1 is not None else (lambda t: 0.0)
+        self.initial_gap, self.tol, self.max_iter = p.initial_gap, p.tol, p.max_iter
         self.delta_ref = None
         self.start()
 

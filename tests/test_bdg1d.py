@@ -348,19 +348,19 @@ def test_fig3a_with_attractive_hartree_slips_proliferate(fig3a_hartree_run, fig3
 
 
 def test_stepper_interface_matches_run():
-    p = small(t_max=1.0, sample_every=50)          # run() flushes at 0.5 and 1.0, like step()
+    p = small(t_max=1.0, sample_every=50)          # run() flushes at 0.5 and 1.0, like advance_to()
     r = b.run(p)
     st = b.BdG1DStepper(p)
     st.start()
     for t in (0.5, 1.0):
-        st.step(t)
+        st.advance_to(t)
     assert st.t == pytest.approx(1.0)
     assert st.delta().tobytes() == r.delta[-1].tobytes()
     assert st.energy() == r.energy[-1]
     with pytest.raises(ValueError, match="t="):
-        st.step(1.005)                                  # not on the dt grid
+        st.advance_to(1.005)                            # not on the dt grid
     with pytest.raises(ValueError, match="t="):
-        st.step(0.5)                                    # backwards
+        st.advance_to(0.5)                              # backwards
 
 
 def test_plots_show_the_trajectory():

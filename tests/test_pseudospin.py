@@ -179,7 +179,7 @@ def test_bad_input():
         xi_grid(-1.0, 10)
     m = ClosedBCS(grid, coupling=0.3, lambda1=lambda t: -2.0)
     with pytest.raises(ValueError, match="lambda1"):
-        m.step(1.0)
+        m.step()
     with pytest.raises(ValueError, match="times"):
         m.run([1.0, 0.5])
 
