@@ -20,6 +20,7 @@ __all__ = [
     "RingEquilibrium", "equilibrium", "box_disorder", "born_rate", "width_for_rate",
     "bdg_hamiltonian", "uniform_gap", "winding_number", "density_matrix",
     "composition_coefficients", "local_fields", "fields_from_gram", "orbitals_from_eig", "SlipTracker",
+    "PHASE_TOL", "phase_defined",
 ]
 
 
@@ -200,9 +201,25 @@ def equilibrium(disorder, *, hopping: float = 1.0, lam: float, temperature: floa
 
 
 # ----------------------------------------------------------------------------- diagnostics
-def winding_number(delta) -> int:
-    """Phase winding of Δ_i around the ring: (1/2π) Σ_i arg(Δ_{i+1} Δ_i*)."""
+#: mean |Δ_i| (units of J) at or below which the ring is normal and its phase undefined
+PHASE_TOL = 1e-12
+
+
+def phase_defined(delta, tol: float = PHASE_TOL) -> bool:
+    """True when the ring has a phase to wind: mean |Δ_i| > ``tol`` (not the normal state,
+    where Δ_i ≡ 0 up to round-off and arg Δ_i is noise)."""
+    return bool(np.mean(np.abs(np.asarray(delta))) > tol)
+
+
+def winding_number(delta, *, tol: float = PHASE_TOL) -> int:
+    """Phase winding of Δ_i around the ring: (1/2π) Σ_i arg(Δ_{i+1} Δ_i*).
+
+    ``ValueError`` naming ``delta`` when the ring is normal (mean |Δ_i| <= ``tol``, in the
+    units of Δ): the phases of a vanishing gap are round-off, and so would be the winding."""
     delta = np.asarray(delta)
+    require(phase_defined(delta, tol), "delta", f"a profile with mean|Δ_i| = "
+            f"{np.mean(np.abs(delta)):.3g}", f"mean|Δ_i| > tol={tol:g} (the normal state has "
+            "no phase, so no winding number)")
     dphi = np.angle(np.roll(delta, -1) * np.conj(delta))
     return int(np.rint(dphi.sum() / (2 * np.pi)))
 
@@ -239,7 +256,7 @@ class SlipTracker:
         a = np.abs(delta)
         mean = a.mean()
         low = a < self.threshold * mean
-        if not mean > 1e-12:                     # normal state: no phase to track
+        if not mean > PHASE_TOL:                 # normal state: no phase to track
             dphi, low = np.zeros_like(a), np.ones(a.shape, bool)
             w = 0
         slips = net = dips = 0

@@ -49,6 +49,8 @@ import numpy as np
 from floquetsym.params import require, require_finite, require_int
 from floquetsym.result import ConvergenceWarning
 
+from .stepping import steps_for
+
 __all__ = ["KBParams", "Band", "make_band", "switching_ramp", "debye_a2f", "bath_kernel",
            "bcs_gap", "expm_bdg", "thermal_state", "equal_time_observables", "KBSetup",
            "kb_setup", "KBResult", "prepared_state_spread", "checked", "PREP_SPREAD_TOL",
@@ -126,6 +128,8 @@ class KBParams:
         require(self.t_max >= 0, "t_max", self.t_max, ">= 0")
         require(self.t_prep >= 0, "t_prep", self.t_prep, ">= 0")
         require(0 <= self.t_ramp <= self.t_prep, "t_ramp", self.t_ramp, f"in [0, t_prep={self.t_prep}]")
+        steps_for("t_prep", self.t_prep, self.dt)      # the quench at t = 0 is a grid time
+        steps_for("t_max", self.t_max, self.dt)        # the run ends exactly at t_max
         require(self.xi_stretch >= 0, "xi_stretch", self.xi_stretch, ">= 0")
         require(self.hopping > 0, "hopping", self.hopping, "> 0")
         e_max = self.hopping if self.band == "tb1d" else 1.0
@@ -142,11 +146,11 @@ class KBParams:
 
     @property
     def n_prep(self) -> int:
-        return int(round(self.t_prep / self.dt))
+        return steps_for("t_prep", self.t_prep, self.dt)
 
     @property
     def n_steps(self) -> int:
-        return self.n_prep + int(round(self.t_max / self.dt))
+        return self.n_prep + steps_for("t_max", self.t_max, self.dt)
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -345,7 +349,28 @@ def kb_setup(p: KBParams) -> KBSetup:
     kg, err = bath_kernel(p, np.arange(S) * p.dt, band)
     setup = KBSetup(p, band, times, kg, np.conj(kg), err, switching_ramp(p, times - times[0]))
     _check_xi_grid(p, band)
+    _check_dt_for_gap(p, band)
     return setup
+
+
+def _check_dt_for_gap(p: KBParams, b: Band) -> None:
+    """The rule of :class:`KBParams` on the fastest phase (2E_max + ω_D) dt assumes Δ <= 1;
+    after a strong quench the gap is larger: Δ(0⁺) = (λ_f/λ_i) Δ_i, then near the final
+    gap.  Same limits (refuse above 1 rad per step, warn above 0.35) with that Δ."""
+    d_i = bcs_gap(p.lam_i, b, p.temperature)
+    d_max = max(d_i, bcs_gap(p.lam_f, b, p.temperature),
+                (p.lam_f / p.lam_i) * d_i if p.lam_i > 0 else 0.0)
+    if d_max <= 1.0:
+        return                                    # covered by KBParams
+    e_max = p.hopping if p.band == "tb1d" else 1.0
+    w_max = 2.0 * math.hypot(e_max, d_max) + p.omega_d
+    require(w_max * p.dt <= 1.0, "dt", p.dt,
+            f"<= {1.0 / w_max:.3g} for the gap Δ = {d_max:.3g} of this quench (fastest "
+            f"frequency 2√(E_max² + Δ²) + ω_D = {w_max:.3g})")
+    if w_max * p.dt > 0.35:
+        warnings.warn(f"dt={p.dt} is coarse for the gap Δ = {d_max:.3g} of this quench (fastest "
+                      f"frequency {w_max:.3g}): expect errors of a few per cent; check "
+                      "convergence in dt", ConvergenceWarning, stacklevel=4)
 
 
 def _check_xi_grid(p: KBParams, b: Band) -> None:

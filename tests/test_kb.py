@@ -176,7 +176,7 @@ def test_bad_input_raises(kw, name):
 
 def test_coarse_grids_warn_or_refuse():
     with pytest.warns(ConvergenceWarning, match="dt"):
-        KBParams(dt=0.15)
+        KBParams(dt=0.15, t_max=45.0, t_prep=30.0, t_ramp=15.0)   # whole numbers of steps
     with pytest.warns(ConvergenceWarning, match="ξ grid too coarse"):
         run(KBParams(n_xi=16, t_max=200.0, t_prep=0.0, t_ramp=0.0, dt=0.1, lam_i=0.4,
                      lam_f=0.4))
