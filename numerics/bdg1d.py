@@ -496,7 +496,11 @@ _SAMPLE_KEYS = ("times", "energy", "particle_number", "winding", "mean_abs", "st
 
 
 def _params_key(p: BdG1DParams, u: np.ndarray) -> dict:
-    return {"params": p.as_dict(), "disorder_sha256": hashlib.sha256(u.tobytes()).hexdigest()}
+    """Header entries that must match to resume: the parameters but ``t_max`` (a finished run
+    is extended by a rerun with a longer t_max) and the disorder."""
+    params = p.as_dict()
+    params.pop("t_max")
+    return {"params": params, "disorder_sha256": hashlib.sha256(u.tobytes()).hexdigest()}
 
 
 #: largest pair-frequency phase 2 max|Δ_i| dt per step before a ConvergenceWarning (measured,
@@ -532,6 +536,9 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
     found = open_checkpoint(checkpoint, key, resume=resume)
     if found is not None:
         arrays, header = found
+        require(int(header["n_step"]) <= n_steps, "t_max", p.t_max,
+                f">= {int(header['n_step']) * p.dt:g}, the time the checkpoint {checkpoint} has "
+                "reached (a run can be extended, not shortened)")
         st.start({"orbitals": arrays["orbitals"]}, t0=0.0)
         st.n_step = int(header["n_step"])
         st.t = st.n_step * p.dt
@@ -563,7 +570,8 @@ def _run_stepper(st: BdG1DStepper, *, checkpoint=None, checkpoint_every: int | N
         arrays = {"orbitals": st.X, "delta_initial": delta_initial,
                   "s_delta": np.array(deltas).reshape(-1, p.n_sites), **tracker.state()}
         arrays.update({"s_" + k: np.array(v, dtype=float) for k, v in samples.items()})
-        write_checkpoint(checkpoint, arrays, key, n_step=st.n_step, pending=st._pending)
+        write_checkpoint(checkpoint, arrays, key, n_step=st.n_step, pending=st._pending,
+                         t_max=p.t_max)
 
     def unit():
         obs = st.step()

@@ -10,6 +10,12 @@ everything :meth:`GKBAStepper.step` reads or writes:
 * header: a format key, the :class:`KBParams` (``p.as_dict()``), the solver options
   (``with_ns``, ``correctors``, ``endpoint_iters``) and the step index ``n``.
 
+Everything but ``t_max`` must match to resume, so a finished run is *extended* by rerunning it
+with a longer t_max and the same file (a shorter t_max is refused).  Without phonons the
+extension is bit-identical to a single run to the longer t_max; with phonons the bath kernel's
+quadrature (its node count grows with t_max) differs between the two runs, so the extension
+agrees with the single long run to the kernel error ``meta["kernel_error"]`` (rounding level).
+
 Band, bath kernel and ramp are rebuilt from the parameters, which are recomputed bit for bit,
 so a resumed run is bit-identical to an uninterrupted one.  Loading a checkpoint of other
 parameters or options raises ``ValueError`` naming ``checkpoint``; a corrupted or truncated file
@@ -26,8 +32,8 @@ from floquetsym.params import require
 from .checkpoint import CheckpointError
 from .stepping import first_difference, open_checkpoint, write_checkpoint
 
-__all__ = ["KIND", "DEFAULT_EVERY", "solver_key", "gkba_state", "load_gkba_state",
-           "resume", "save_state"]
+__all__ = ["KIND", "DEFAULT_EVERY", "solver_key", "match_key", "gkba_state",
+           "load_gkba_state", "resume", "save_state"]
 
 KIND = "numerics.kadanoff_baym.GKBAStepper/1"
 DEFAULT_EVERY = 500
@@ -36,10 +42,18 @@ _HIST = ("Ud", "Xl", "Z")
 
 
 def solver_key(st) -> dict:
-    """Header entries that must match for a checkpoint to be resumed by ``st``."""
+    """Header entries that identify the run of ``st`` (kind, params, solver options)."""
     return {"kind": KIND, "params": st.p.as_dict(),
             "options": {"with_ns": bool(st.with_ns), "correctors": int(st.correctors),
                         "endpoint_iters": int(st.endpoint_iters)}}
+
+
+def match_key(st) -> dict:
+    """The entries of :func:`solver_key` that must match to resume: all but ``t_max``, so a
+    finished run continues to a longer t_max (an extension)."""
+    key = solver_key(st)
+    key["params"].pop("t_max")
+    return key
 
 
 def gkba_state(st) -> tuple[dict, dict]:
@@ -56,12 +70,15 @@ def gkba_state(st) -> tuple[dict, dict]:
 
 def load_gkba_state(st, arrays: dict, header: dict, *, source: str = "state") -> None:
     """Restore ``st`` to the step of ``(arrays, header)`` written by :func:`gkba_state`."""
-    diff = first_difference(header, solver_key(st))
+    diff = first_difference(header, match_key(st))
     require(diff is None, "checkpoint", source,
             f"written by a GKBA run with the same params and solver options; its {diff} differs")
     n = header.get("n")
-    require(isinstance(n, int) and 0 <= n < st.S, "checkpoint", source,
-            f"at a step n in [0, {st.S - 1}] (header n={n!r})")
+    require(isinstance(n, int) and n >= 0, "checkpoint", source,
+            f"with a step index n >= 0 (header n={n!r})")
+    p = st.p
+    require(n < st.S, "t_max", p.t_max, f">= {(n - p.n_prep) * p.dt:g}, the time the checkpoint "
+            f"{source} has reached (a run can be extended, not shortened)")
     st.start()                                          # allocates every array of the run
     hist = [k for k in _HIST if st.scattering and getattr(st, k) is not None]
     want = {k: getattr(st, k).shape for k in _NOW}
@@ -85,7 +102,7 @@ def load_gkba_state(st, arrays: dict, header: dict, *, source: str = "state") ->
 def resume(st, checkpoint, resume: bool = True) -> int | None:
     """Restore ``st`` from ``checkpoint`` when it exists (and ``resume``); return the step it
     continues from, or None for a fresh start (:func:`numerics.stepping.open_checkpoint`)."""
-    found = open_checkpoint(checkpoint, solver_key(st), resume=resume)
+    found = open_checkpoint(checkpoint, match_key(st), resume=resume)
     if found is None:
         return None
     load_gkba_state(st, *found, source=str(checkpoint))
