@@ -16,8 +16,8 @@ import importlib
 #: public name -> (module, attribute)
 _ENTRY = {
     # pseudospins (App. D)
-    "XiGrid": ("pseudospin", "XiGrid"), "xi_grid": ("pseudospin", "xi_grid"),
-    "graded_grid": ("pseudospin", "graded_grid"),
+    "XiGrid": ("xi_grids", "XiGrid"), "xi_grid": ("xi_grids", "xi_grid"),
+    "graded_grid": ("xi_grids", "graded_grid"),
     "DrivenDissipativeParams": ("pseudospin", "DrivenDissipativeParams"),
     "DrivenDissipative": ("pseudospin", "DrivenDissipative"),
     "ClosedBCSParams": ("pseudospin", "ClosedBCSParams"), "ClosedBCS": ("pseudospin", "ClosedBCS"),
@@ -28,7 +28,8 @@ _ENTRY = {
     "RingEquilibrium": ("bdg1d_static", "RingEquilibrium"),
     # Kadanoff–Baym (Eqs. 4–8)
     "KBParams": ("kb_model", "KBParams"), "KBResult": ("kb_model", "KBResult"),
-    "GKBAOptions": ("kadanoff_baym", "GKBAOptions"), "GKBAStepper": ("kadanoff_baym", "GKBAStepper"),
+    "GKBAOptions": ("kadanoff_baym", "GKBAOptions"),
+    "GKBAStepper": ("kadanoff_baym", "GKBAStepper"),
     "FullKBOptions": ("kb_full", "FullKBOptions"), "FullKBStepper": ("kb_full", "FullKBStepper"),
     "run_kb": ("kadanoff_baym", "run"),
     "MatsubaraEquilibrium": ("kb_equilibrium", "MatsubaraEquilibrium"),
@@ -40,8 +41,9 @@ _ENTRY = {
     "load_checkpoint": ("checkpoint", "load_checkpoint"),
     "CheckpointError": ("checkpoint", "CheckpointError"),
 }
-_MODULES = ("pseudospin", "bdg1d", "bdg1d_static", "bdg1d_plots", "kadanoff_baym", "kb_model",
-            "kb_full", "kb_equilibrium", "kb_checkpoint", "sweeps", "checkpoint", "stepping")
+_MODULES = ("pseudospin", "xi_grids", "bdg1d", "bdg1d_static", "bdg1d_run", "bdg1d_plots",
+            "kadanoff_baym", "kb_model", "kb_full", "kb_equilibrium", "kb_checkpoint", "sweeps",
+            "checkpoint", "stepping")
 
 __all__ = sorted(_ENTRY) + list(_MODULES)
 

@@ -172,7 +172,8 @@ class GKBAStepper:
                 f"small enough that the history fits in max_bytes={o.max_bytes:.3g} "
                 f"(needs {need:.3g} bytes; reduce t_max, t_prep or n_xi, or raise dt)")
         self.p, self.options = p, o
-        self.with_ns, self.correctors, self.endpoint_iters = o.with_ns, o.correctors, o.endpoint_iters
+        self.with_ns, self.correctors = o.with_ns, o.correctors
+        self.endpoint_iters = o.endpoint_iters
         self.setup: KBSetup = kb_setup(p)
         su = self.setup
         self.band, self.S, self.times = su.band, su.S, su.times

@@ -138,10 +138,12 @@ def _solve(p: KBParams, lam: float, omega_max: float, tol: float, max_iter: int,
 
 
 def matsubara_equilibrium(p: KBParams, lam: float | None = None, *, omega_max: float = 40.0,
-                          tol: float = 1e-11, max_iter: int = 2000, mix: float = 0.5) -> MatsubaraEquilibrium:
+                          tol: float = 1e-11, max_iter: int = 2000,
+                          mix: float = 0.5) -> MatsubaraEquilibrium:
     """Correlated equilibrium of ``p`` at BCS coupling ``lam`` (default ``p.lam_i``).
 
-    Returns :class:`MatsubaraEquilibrium` with ``error`` = {quantity: |change when omega_max is halved|,
+    Returns :class:`MatsubaraEquilibrium` with ``error`` = {quantity: |change when omega_max is
+    halved|,
     "residual": self-consistency residual}.  Warns (ConvergenceWarning) if the iteration did
     not reach ``tol``.
     """

@@ -123,7 +123,8 @@ def _t3(x):
 
 
 class FullKBStepper:
-    """Two-time KB solver; interface and observables as :class:`numerics.kadanoff_baym.GKBAStepper`."""
+    """Two-time KB solver, protocol of :mod:`numerics.stepping`; options
+    :class:`FullKBOptions`; observables as :class:`numerics.kadanoff_baym.GKBAStepper`."""
 
     def __init__(self, p: KBParams, options: FullKBOptions | None = None, **kw):
         require(isinstance(p, KBParams), "p", type(p).__name__, "a KBParams")

@@ -1,8 +1,9 @@
 r"""One stepping protocol and one driver for the time-domain solvers of :mod:`numerics`.
 
-Every stepper — :class:`numerics.pseudospin.DrivenDissipative`, :class:`~numerics.pseudospin.ClosedBCS`,
-:class:`numerics.bdg1d.BdG1DStepper`, :class:`numerics.kadanoff_baym.GKBAStepper`,
-:class:`numerics.kb_full.FullKBStepper` — follows the same protocol::
+Every stepper — :class:`numerics.pseudospin.DrivenDissipative`,
+:class:`~numerics.pseudospin.ClosedBCS`, :class:`numerics.bdg1d.BdG1DStepper`,
+:class:`numerics.kadanoff_baym.GKBAStepper`, :class:`numerics.kb_full.FullKBStepper` — follows
+the same protocol::
 
     st = Stepper(params, **options)      # frozen parameter dataclasses; an unknown keyword
                                          # is a TypeError naming it
