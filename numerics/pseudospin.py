@@ -230,19 +230,20 @@ class _Stepper:
         return arrays["rec"].copy(), int(got["index"])
 
     def run(self, times, *, state=None, progress: bool = False, checkpoint=None,
-            checkpoint_every: int = 200) -> PseudospinResult:
+            checkpoint_every: int = 200, resume: bool = True) -> PseudospinResult:
         """Start at times[0] (initial state unless ``state``), record Δ, N_ex, E at ``times``.
 
         ``checkpoint``: a file path; the state is saved atomically every ``checkpoint_every``
         recorded times (and at the end), and a run started with an existing checkpoint of the
         same class, parameters and ``times`` resumes from it and gives bit-identical results
-        (a file of another run: ``ValueError`` naming the differing field).  (A ``lambda1``
+        (a file of another run: ``ValueError`` naming the differing field; ``resume=False``
+        starts afresh).  (A ``lambda1``
         callable is not part of the check: keep it the same.)
         """
         times = _check_times(times)
         every = require_int("checkpoint_every", checkpoint_every, 1)
         key = self._checkpoint_key(times) if checkpoint is not None else None
-        found = open_checkpoint(checkpoint, key) if checkpoint is not None else None
+        found = open_checkpoint(checkpoint, key, resume=resume)
         if found is not None:
             rec, first = self._resume(found)
         else:
