@@ -577,6 +577,12 @@ class FloquetSolution:
                       {"kind": kind, "truncation_change": change, "n_harmonics": self.n_harmonics + 2})
 
 
+#: largest truncation M accepted (matrices of 2(2M+1) rows, batched over the ε grid); the
+#: default M grows like (Δ + 2θ + 4max(ω0, Δ))/ω0 + 2θ/ω0 and reached 5000 (900 GiB) at
+#: ω0 = 1e-3Δ and θ = 1e3Δ
+MAX_HARMONICS = 400
+
+
 def floquet_solve(p: DriveParams, n_harmonics: int | None = None, *, n_central: int | None = None,
                   method: str = "eig") -> FloquetSolution:
     """Non-perturbative truncated-Floquet solution of [Λ̌, ǧ] = 0, ǧ∘ǧ = 1 (module docstring).
@@ -600,4 +606,12 @@ def floquet_solve(p: DriveParams, n_harmonics: int | None = None, *, n_central: 
         Mc = max(0, M - (M0 - Mc0))
     if n_central is not None:
         Mc = require_int("n_central", n_central, lo=0, hi=M)
+    if n_harmonics is None:     # validity domain (docs/validity.md): the matrices must fit
+        name, value = ("theta", p.theta) if p.theta > p.delta + p.omega0 else ("omega0", p.omega0)
+        require(M <= MAX_HARMONICS, name, value,
+                f"such that the default truncation n_harmonics={M} (at omega0={p.omega0:g}, "
+                f"theta={p.theta:g}) stays <= {MAX_HARMONICS}: matrices of 2(2M+1) rows per ε "
+                "would not fit in memory (a smaller explicit n_harmonics is accepted)")
+    else:
+        require(M <= MAX_HARMONICS, "n_harmonics", M, f"<= {MAX_HARMONICS}")
     return FloquetSolution(p, M, Mc, method)

@@ -51,6 +51,7 @@ import numpy as np
 
 from .integrate import integrate_real_line
 from .params import DriveParams, require, require_finite
+from .validity import check_domain
 from .result import ConvergenceWarning, Result
 
 __all__ = ["gap_correction", "anomalous_averages", "equilibrium_slope", "symbolic_component",
@@ -183,6 +184,9 @@ def gap_correction(p: DriveParams, *, omega_co: float = 20.0, backend: str = "nu
     The value depends on ω_co like the coupling λ0 ≈ 2π/ln(2ω_co/Δ) (module docstring).
     """
     from .pairs import _check_perturbative
+    require(isinstance(p, DriveParams), "p", type(p).__name__, "a DriveParams")
+    omega_co = require_finite("omega_co", omega_co)
+    check_domain("gap_correction", p, gamma=(p.gamma, None, 0.1 * omega_co))
     _check_perturbative(p)
     r = anomalous_averages(p, omega_co=omega_co, backend=backend, rtol=rtol)
     lam0 = p.delta / r["A0"]

@@ -2,14 +2,15 @@ r"""Symbolic blocks → vectorised NumPy kernels, generated once and cached on d
 
 A kernel is Python source written by SymPy's printer after common-subexpression
 elimination (``sympy.cse``), stored as a readable ``.py`` file in a cache folder
-
-* ``$FLOQUETSYM_CACHE_DIR`` if set, else ``~/.cache/floquetsym/<version>``;
-* ``FLOQUETSYM_NO_CACHE=1`` bypasses the disk entirely (generate in memory every time).
+(:mod:`floquetsym.kernel_cache`: ``$FLOQUETSYM_CACHE_DIR``, else the per-user
+``$XDG_CACHE_HOME/floquetsym/<version>`` or ``~/.cache/floquetsym/<version>``, created 0700;
+``FLOQUETSYM_NO_CACHE=1`` bypasses the disk).  Only files in a folder owned by the current
+user and writable by nobody else are ever executed; see docs/validity.md.
 
 The file is keyed by a sha256 of (package version, generator version, kernel key, and either
 the ``srepr`` of the expressions or — for a *factory* — the source text of the modules that
 build them).  The key and a checksum of the body are stored in the file and verified before it
-is executed; a corrupt or stale file is regenerated, never trusted.  Writes are atomic
+is executed; a corrupt, undecodable or stale file is regenerated, never trusted.  Writes are atomic
 (temporary file + ``os.replace``).  Functions are never pickled and ``hash()`` is never used.
 
 The warm path (a cache hit for a factory kernel such as :func:`block_kernel`) imports neither
@@ -24,7 +25,6 @@ Kernel arguments are named like the symbols of :mod:`floquetsym.keldysh`: ``omeg
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import logging
 import os
@@ -35,7 +35,7 @@ import numpy as np
 
 from .version import __version__
 from .conventions import distribution, parse_shift_symbol, s_advanced, s_retarded
-from ._io import atomic_write
+from . import kernel_cache
 from .params import DriveParams, require, require_int
 
 __all__ = ["compile_kernel", "block_kernel", "ns_kernel", "shifted_values", "Kernel", "cache_dir",
@@ -52,17 +52,6 @@ DEFAULT_DEPENDS = ("floquetsym.conventions", "floquetsym.keldysh", "floquetsym._
 _PARAMS = {"omega0": "omega0", "gamma": "gamma", "Delta": "delta", "theta": "theta",
            "T": "temperature"}
 _MEMO: dict = {}
-
-
-def cache_dir() -> Path | None:
-    """The kernel cache folder, or ``None`` when ``FLOQUETSYM_NO_CACHE=1``."""
-    if os.environ.get("FLOQUETSYM_NO_CACHE", "") not in ("", "0"):
-        return None
-    d = os.environ.get("FLOQUETSYM_CACHE_DIR")
-    if d:
-        return Path(d)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "floquetsym" / __version__
 
 
 _parse_shift = parse_shift_symbol
@@ -188,54 +177,14 @@ def _module_source(name: str) -> str:
     return Path(spec.origin).read_text(encoding="utf-8")
 
 
-def _sha(*parts: str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8"))
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def _file_name(key: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", key)[:80]
-    return f"{safe}-{_sha(key)[:8]}.py"
-
-
-def _split(text: str):
-    """(key, body_sha, body) of a generated file, or None if malformed."""
-    lines = text.split("\n", 2)
-    if len(lines) < 3 or not lines[0].startswith("# KEY: ") or not lines[1].startswith("# BODY_SHA256: "):
-        return None
-    return lines[0][7:].strip(), lines[1][15:].strip(), lines[2]
+_sha = kernel_cache.sha
+cache_dir = kernel_cache.cache_dir
 
 
 def _load_source(body: str, key: str, path=None) -> Kernel:
     ns: dict = {}
     exec(compile(body, str(path or f"<kernel {key}>"), "exec"), ns)
     return Kernel(key, ns["kernel"], ns["ARGS"], ns["OUTPUTS"], body, path)
-
-
-def _try_load(path: Path, full_key: str, key: str):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    parts = _split(text)
-    if parts is None:
-        log.info("kernel cache %s is corrupt (header); regenerating", path)
-        return None
-    fkey, bsha, body = parts
-    if fkey != full_key:
-        log.info("kernel cache %s is stale (key); regenerating", path)
-        return None
-    if _sha(body) != bsha:
-        log.info("kernel cache %s is corrupt (checksum); regenerating", path)
-        return None
-    try:
-        return _load_source(body, key, path)
-    except Exception:  # noqa: BLE001 - any failure of a cached file means: regenerate
-        log.info("kernel cache %s failed to load; regenerating", path)
-        return None
 
 
 def _generate(exprs: dict, key: str, full_key: str) -> str:
@@ -313,13 +262,17 @@ def compile_kernel(exprs, *, key: str, depends=(), use_cache: bool = True) -> Ke
     full_key = _sha(__version__, GENERATOR_VERSION, key, ident)
     if full_key in _MEMO:
         return _MEMO[full_key]
-    folder = cache_dir() if use_cache else None
-    path = folder / _file_name(key) if folder is not None else None
-    kern = _try_load(path, full_key, key) if path is not None and path.exists() else None
+    body, path = kernel_cache.read_body(key, full_key) if use_cache else (None, None)
+    kern = None
+    if body is not None:     # verified by kernel_cache: trusted folder and file, key, checksum
+        try:
+            kern = _load_source(body, key, path)
+        except Exception:  # noqa: BLE001 - any failure of a cached file means: regenerate
+            log.debug("kernel cache %s failed to load; regenerating", path)
     if kern is None:
         body = _generate(exprs() if factory else exprs, key, full_key)
         if path is not None:
-            atomic_write(path, f"# KEY: {full_key}\n# BODY_SHA256: {_sha(body)}\n{body}")
+            kernel_cache.write_body(path, full_key, body)
         kern = _load_source(body, key, path)
     _MEMO[full_key] = kern
     return kern

@@ -28,6 +28,7 @@ from .integrate import integrate_real_line
 from .params import DriveParams, require, require_int
 from .recursion import FloquetBlocks, ns_integrand
 from .result import ConvergenceWarning, Result
+from .validity import check_domain
 
 __all__ = ["superfluid_density", "ldos", "LDOS", "singular_energies", "ns_integrand_function",
            "scan_ns", "GAMMA_MIN", "BACKENDS"]
@@ -48,6 +49,7 @@ def _check(p, order, harmonic):
             f"in {allowed} for order={order} (other harmonics vanish identically by parity)")
     require(p.gamma >= GAMMA_MIN * p.delta, "gamma", p.gamma,
             f">= {GAMMA_MIN:g}*delta: narrower features cannot be resolved in double precision")
+    check_domain("superfluid_density", p)
     return order, harmonic
 
 
@@ -180,6 +182,7 @@ def ldos(p: DriveParams, omega, order: int = 2) -> Result:
     w = np.asarray(omega, dtype=float)
     require(w.ndim == 1 and np.all(np.isfinite(w)), "omega", "array", "a finite 1-D array")
     require(p.gamma >= GAMMA_MIN * p.delta, "gamma", p.gamma, f">= {GAMMA_MIN:g}*delta")
+    check_domain("ldos", p)
     b = FloquetBlocks(w, p)
     dos, occ = {}, {}
     for k in range(0, order + 1, 2):

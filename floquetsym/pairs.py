@@ -26,6 +26,7 @@ import numpy as np
 from scipy import integrate
 
 from .params import DriveParams, require, require_finite
+from .validity import check_domain
 from .result import PerturbativeWarning, ConvergenceWarning, Result
 
 __all__ = ["pair_excitations", "pair_excitations_asymptote",
@@ -133,6 +134,8 @@ def pair_excitations(p: DriveParams, *, xi_cutoff: float | None = None,
     if xi_cutoff is not None:
         xi_cutoff = require_finite("xi_cutoff", xi_cutoff)
         require(xi_cutoff > 0, "xi_cutoff", xi_cutoff, "> 0")
+    require(isinstance(p, DriveParams), "p", type(p).__name__, "a DriveParams")
+    check_domain("pair_excitations", p)
     _check_perturbative(p)
     body, tail_f = _kernels()
     d, w0, g = p.delta, p.omega0, p.gamma

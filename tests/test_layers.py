@@ -16,6 +16,7 @@ RANKS = {"base": 0, "symbolic": 1, "kernels": 2, "integrals": 3, "observables": 
 LAYER_OF = {
     "floquetsym": "base", "floquetsym.conventions": "base", "floquetsym.params": "base",
     "floquetsym.result": "base", "floquetsym._io": "base", "floquetsym.version": "base",
+    "floquetsym.kernel_cache": "base", "floquetsym.validity": "base",
     "floquetsym.keldysh": "symbolic", "floquetsym._sparse": "symbolic",
     "floquetsym.hierarchy": "symbolic", "floquetsym.traces": "symbolic",
     "floquetsym.pairs_symbolic": "symbolic",

@@ -11,6 +11,7 @@ import base64
 import html
 import json
 import logging
+import re
 import time
 import traceback
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from floquetsym.app.panels import Claim, PanelOutput, available_panels
 from floquetsym.result import provenance
 
-__all__ = ["reproduce", "write_report"]
+__all__ = ["reproduce", "write_report", "select_panels"]
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,14 @@ log = logging.getLogger(__name__)
 def _cell(x) -> str:
     """A markdown table cell: pipes escaped, line breaks folded."""
     return str(x).replace("|", "\\|").replace("\n", " ")
+
+
+def _inline_html(text: str) -> str:
+    """Escape ``text`` for HTML and render the Markdown emphasis it may carry (``**bold**``,
+    ```code```), so that no raw Markdown reaches report.html."""
+    out = html.escape(str(text))
+    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
 
 
 def _verdict(c: Claim) -> str:
@@ -66,7 +75,7 @@ def write_report(out: Path, done: list[tuple], missing: list[str], *, quick: boo
     (out / "report.md").write_text("\n".join(lines) + "\n")
     (out / "claims.json").write_text(json.dumps({"provenance": prov, "claims": claims_json}, indent=1))
 
-    body = [f"<h1>floquetsym reproduce — report</h1><p>{html.escape(lines[2])}</p>",
+    body = [f"<h1>floquetsym reproduce — report</h1><p>{_inline_html(lines[2])}</p>",
             "<table border=1 cellspacing=0 cellpadding=4><tr><th>panel</th><th>claim</th>"
             "<th>measured</th><th>expected</th><th>verdict</th><th>source</th></tr>"]
     colors = {"PASS": "#cfc", "DIFFERS": "#fcc", "SHOWN": "#eee"}
@@ -76,7 +85,7 @@ def write_report(out: Path, done: list[tuple], missing: list[str], *, quick: boo
             continue
         for c in output.claims:
             v = _verdict(c)
-            body.append("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in
+            body.append("<tr>" + "".join(f"<td>{_inline_html(x)}</td>" for x in
                                          (panel.name, c.claim, c.measured, c.expected)) +
                         f"<td style='background:{colors[v]}'>{v}</td><td>{html.escape(c.source)}</td></tr>")
     body.append("</table>")
@@ -85,13 +94,25 @@ def write_report(out: Path, done: list[tuple], missing: list[str], *, quick: boo
             continue
         body.append(f"<h2>{html.escape(panel.name)}: {html.escape(panel.title)}</h2>")
         if output.notes:
-            body.append(f"<p>{html.escape(output.notes)}</p>")
+            body.append(f"<p>{_inline_html(output.notes)}</p>")
         for f in output.figures:
             data = base64.b64encode((out / f).read_bytes()).decode()
             body.append(f"<p><img alt='{html.escape(f)}' src='data:image/png;base64,{data}' "
                         f"style='max-width:100%'></p>")
     (out / "report.html").write_text("<!doctype html><meta charset=utf-8><title>floquetsym report"
                                      "</title><body>" + "\n".join(body) + "</body>")
+
+
+def select_panels(only: list[str] | None = None) -> tuple[list, list[str]]:
+    """The panels to run (all, or those named in ``only``) and the missing modules; an unknown
+    name is a ``ValueError`` listing the available ones."""
+    panels, missing = available_panels()
+    if only:
+        unknown = sorted(set(only) - {p.name for p in panels})
+        if unknown:
+            raise ValueError(f"--only={unknown}: no such panel; available: {[p.name for p in panels]}")
+        panels = [p for p in panels if p.name in only]
+    return panels, missing
 
 
 def reproduce(out: str | Path = "floquetsym-out", *, quick: bool = False,
@@ -101,14 +122,9 @@ def reproduce(out: str | Path = "floquetsym-out", *, quick: bool = False,
     matplotlib.use("Agg", force=False)
     from tqdm.auto import tqdm
 
+    panels, missing = select_panels(only)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    panels, missing = available_panels()
-    if only:
-        unknown = sorted(set(only) - {p.name for p in panels})
-        if unknown:
-            raise ValueError(f"only={unknown}: no such panel; available: {[p.name for p in panels]}")
-        panels = [p for p in panels if p.name in only]
     key = "quick_seconds" if quick else "full_seconds"
     expected = sum(getattr(p, key) for p in panels)
     log.warning("floquetsym reproduce: %d panels, expected about %.0f s on 2 cores", len(panels), expected)

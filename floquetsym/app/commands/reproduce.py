@@ -12,7 +12,10 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from floquetsym.app.reproduce import reproduce
-    path = reproduce(args.out, quick=args.quick, only=args.only, progress=not args.no_progress)
+    from floquetsym.app.paths import output_folder
+    from floquetsym.app.reproduce import reproduce, select_panels
+    select_panels(args.only)            # an unknown panel name is refused before any folder is made
+    out = output_folder(args.out)
+    path = reproduce(out, quick=args.quick, only=args.only, progress=not args.no_progress)
     print(f"report: {path}")
     return 0

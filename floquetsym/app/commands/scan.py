@@ -11,20 +11,25 @@ def add_arguments(p):
     p.add_argument("--T", "--temperature", dest="temperature", default="0", help="temperature (default 0)")
     p.add_argument("--order", type=int, default=2, help="order in θ for ns (default 2)")
     p.add_argument("--harmonic", type=int, default=None, help="Floquet harmonic for ns")
-    p.add_argument("--out", default="scan/out", help="output stem (default %(default)s)")
+    p.add_argument("--out", default="scan/out",
+                   help="output stem: STEM.csv, STEM.npz, STEM.json, STEM.png; a folder 'DIR/' "
+                        "means DIR/QUANTITY (default %(default)s)")
     p.add_argument("--executor", choices=["process", "thread", "serial"], default="process",
                    help="where points run (default: local processes, all cores)")
-    p.add_argument("--workers", type=int, default=None, help="number of workers")
+    p.add_argument("--workers", type=int, default=None,
+                   help="number of worker processes or threads (default: one per core)")
+    p.add_argument("--force", action="store_true",
+                   help="discard a journal written for other parameters or by other code, and "
+                        "recompute (default: refuse)")
 
 
 def run(args) -> int:
     import concurrent.futures as cf
 
+    from floquetsym.app.paths import output_stem
     from floquetsym.app.scan import scan
     if args.workers is not None and args.workers < 1:
-        raise ValueError(f"workers={args.workers} is not allowed: need workers >= 1")
-    ex = {"process": None, "thread": cf.ThreadPoolExecutor(max_workers=args.workers),
-          "serial": cf.ThreadPoolExecutor(max_workers=1)}[args.executor]
+        raise ValueError(f"--workers={args.workers} is not allowed: need --workers >= 1")
     axes = dict(omega0=args.omega0, gamma=args.gamma, theta=args.theta, delta=args.delta,
                 temperature=args.temperature)
     extra = {}
@@ -32,6 +37,15 @@ def run(args) -> int:
         extra = {"order": args.order, "harmonic": args.harmonic}
     else:
         axes = {k: v for k, v in axes.items() if not (args.quantity == "equilibrium" and k in ("omega0", "theta"))}
-    res = scan(args.quantity, out=args.out, executor=ex, progress=True, **axes, **extra)
-    print(f"{len(res.points)} points -> {args.out}.csv, {args.out}.png")
+    scan(args.quantity, out=None, executor=None, dry_run=True, **axes, **extra)   # validate first
+    stem = output_stem(args.out, args.quantity)
+    ex = {"process": None, "thread": cf.ThreadPoolExecutor(max_workers=args.workers),
+          "serial": cf.ThreadPoolExecutor(max_workers=1)}[args.executor]
+    try:
+        res = scan(args.quantity, out=stem, executor=ex, progress=True, max_workers=args.workers,
+                   force=args.force, **axes, **extra)
+    finally:
+        if ex is not None:
+            ex.shutdown(wait=True, cancel_futures=True)
+    print(f"{len(res.points)} points -> {stem}.csv, {stem}.png")
     return 0
