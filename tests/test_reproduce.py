@@ -44,7 +44,7 @@ def test_report_rows_and_interrupt(tmp_path, monkeypatch):
     md = (tmp_path / "report.md").read_text()
     assert "Interrupted" in md and "missing_mod" in md
     rows = _table_rows(md)
-    assert [_cells(r)[5] for r in rows] == ["PASS", "DIFFERS", "SHOWN", "ERROR"]
+    assert [_cells(r)[5] for r in rows] == ["PASS", "DIFFERS", "UNDECIDED: no decisive number", "ERROR"]
     for name in ("p1", "p2"):
         assert (tmp_path / f"{name}.png").read_bytes()[:8] == PNG
     html = (tmp_path / "report.html").read_text()
