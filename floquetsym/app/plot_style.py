@@ -57,7 +57,7 @@ def legend_outside(ax, where: str = "right", **kw):
 def log_axis(ax, which: str = "x"):
     """Log scale on ``which`` with labelled ticks at every decade (and 2, 5 on short ranges)."""
     import numpy as np
-    from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     axis = ax.xaxis if which == "x" else ax.yaxis
     (ax.set_xscale if which == "x" else ax.set_yscale)("log")
@@ -65,6 +65,6 @@ def log_axis(ax, which: str = "x"):
     decades = np.log10(hi / lo) if lo > 0 and hi > 0 else 10
     subs = (1.0, 2.0, 5.0) if decades < 2.5 else (1.0,)
     axis.set_major_locator(LogLocator(base=10, subs=subs, numticks=30))
-    axis.set_major_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     axis.set_minor_formatter(NullFormatter())
     return ax

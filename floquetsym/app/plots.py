@@ -98,7 +98,7 @@ def plot_scaling(fit, *, ax=None, xlabel="x", ylabel="y", label=None, yerr=None)
                 label=label or "computed (error bars: error estimates)")
     xs = np.geomspace(x.min(), x.max(), 100)
     pred = fit.predict(xs)
-    name = "exponent" if fit.law == "power" else "slope per ln x"
+    name = "exponent" if fit.law == "power" else "slope d(y)/d(ln x)"
     ax.plot(xs, np.abs(pred) if fit.law == "power" else pred, "-", lw=1,
             label=rf"fit: {name} ${fit.exponent:.3f}\pm{(fit.ci[1] - fit.ci[0]) / 2:.3f}$ (95 %)")
     ax.set(xlabel=xlabel, ylabel=ylabel)

@@ -49,8 +49,12 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
         ax.get_legend().remove()
     axes[3].set_title(axes[3].get_title() + " (above 2Δ)")
     z, zx = axes[4], r["zoom"]
-    z.plot(zx.xi, zx.band(0, 1), "-", color="C0", label="m = 0, +")
-    z.plot(zx.xi, zx.band(1, -1), "--", color="C0", label="m = 1, −")
+    b1, b2 = zx.band(0, 1), zx.band(1, -1)
+    z.plot(zx.xi, np.maximum(b1, b2), "-", color="C0", label="upper branch")
+    z.plot(zx.xi, np.minimum(b1, b2), "-", color="C3", label="lower branch")
+    z.plot(zx.xi, np.sqrt(zx.xi ** 2 + 1), ":", color="0.4", lw=1, label=r"$E(\xi)$ (undriven)")
+    z.plot(zx.xi, r["w0c"] - np.sqrt(zx.xi ** 2 + 1), ":", color="0.6", lw=1,
+           label=r"$\omega_0 - E(\xi)$ (undriven)")
     z.axvline(r["xs"], color="0.5", lw=0.6)
     z.set(xlabel=r"$\xi/\Delta$", ylabel=r"quasienergy $/\Delta$",
           title=rf"zoom: $\omega_0 = {r['w0c']:g}\Delta$, $\theta = {r['theta_c']:g}\Delta$, "
