@@ -247,8 +247,11 @@ def compile_kernel(exprs, *, key: str, depends=(), use_cache: bool = True) -> Ke
     key : a stable name for the kernel (also the cache file name).
     depends : extra module names whose source determines a factory's expressions.
 
-    Returns a :class:`Kernel`; ``kern(omega, p)`` gives ``{name: complex ndarray}`` with
-    matrices of shape ``omega.shape + (2, 2)``.
+    Returns
+    -------
+    Kernel
+        ``kern(omega, p)`` gives ``{name: complex ndarray}`` with matrices of shape
+        ``omega.shape + (2, 2)``.
     """
     require(isinstance(key, str) and key != "", "key", key, "a non-empty string")
     factory = callable(exprs) and not isinstance(exprs, dict)

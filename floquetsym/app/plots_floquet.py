@@ -23,7 +23,8 @@ def plot_quasienergy_bands(bands, *, ax=None, ms=(0, 1), color="C0", ylim=None):
            title=rf"$\omega_0 = {p.omega0 / p.delta:g}\Delta$, $\theta = {p.theta / p.delta:g}\Delta$")
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.legend(loc="lower right", fontsize="small")
+    from floquetsym.app.plot_style import legend_outside
+    legend_outside(ax, "below")
     return ax
 
 
@@ -38,5 +39,4 @@ def plot_breakdown(thetas, ratio_exact, c2, *, ax=None, label="", color=None, c2
             label=rf"$1 + c_2\theta^2$ ({c2_source}), {label}")
     ax.axhline(0, color="0.6", lw=0.5)
     ax.set(xlabel=r"$\theta/\Delta$", ylabel=r"$n_s^{DC}(\theta)/n_s^{(0)}$")
-    ax.legend(fontsize="x-small")
     return ax
