@@ -21,7 +21,7 @@ import numpy as np
 import sympy as sp
 
 from floquetsym import keldysh as kd
-from floquetsym.hierarchy import hierarchy
+from floquetsym.hierarchy_solve import hierarchy
 
 
 def main(argv=None) -> int:

@@ -4,7 +4,7 @@
 
 What is derived symbolically, and what is not
 ---------------------------------------------
-1. (symbolic, from floquetsym.hierarchy) The first-order Keldysh block carries the driven
+1. (symbolic, from floquetsym.hierarchy_solve) The first-order Keldysh block carries the driven
    distribution in its *anomalous* part g^K − (g^R h_1 − h_0 g^A), whose only new denominator
    is s^R(ω+ω0) + s^A(ω).  On the real axis s^A = −conj(s^R), so for |ω|, |ω+ω0| > Δ and γ → 0
    this is s^R(ω+ω0) − s^R(−ω)* → 0 when ω + ω0 = −ω, i.e. ω = −ω0/2: the two-quasiparticle
@@ -37,7 +37,7 @@ def symbolic_part():
     import sympy as sp
 
     from floquetsym import keldysh as kd
-    from floquetsym.hierarchy import hierarchy
+    from floquetsym.hierarchy_solve import hierarchy
 
     h = hierarchy(order=1)
     anom = h.anomalous(1, 1)

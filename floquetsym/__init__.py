@@ -18,7 +18,7 @@ from .params import DriveParams  # noqa: E402  (cheap, always available)
 from .result import ConvergenceWarning, PerturbativeWarning, Result  # noqa: E402
 
 _LAZY = {
-    "hierarchy": "floquetsym.hierarchy",
+    "hierarchy": "floquetsym.hierarchy_solve",
     "superfluid_density": "floquetsym.observables",
     "ldos": "floquetsym.observables",
     "pair_excitations": "floquetsym.pairs",

@@ -16,9 +16,13 @@ A monomial is a sorted tuple of ``(variable, exponent)`` pairs.
 """
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
-__all__ = ["P", "var", "den", "ONE", "shift_var"]
+from .order_by_order import AlgebraBase
+
+__all__ = ["P", "var", "den", "ONE", "shift_var", "SparseAlgebra", "g0p", "lam0p", "mm", "madd",
+           "mscale", "ZERO2"]
 
 
 _G_TO_F = {"GR": "FR", "GA": "FA"}
@@ -204,6 +208,92 @@ def den(k1: str, a: int, k2: str, b: int) -> P:
     return P({((("D", p, q), 1),): 1 + 0j})
 
 
-
-
 ONE = P.const(1)
+
+
+# ---- 2x2 matrices of polynomials and the backend of floquetsym.order_by_order --------------
+# A polynomial block is a triple (R, A, K) of 2x2 nested lists of P.
+
+def mm(X, Y):
+    return [[X[i][0] * Y[0][j] + X[i][1] * Y[1][j] for j in range(2)] for i in range(2)]
+
+
+def madd(X, Y, c=1):
+    return [[X[i][j] + Y[i][j] * c for j in range(2)] for i in range(2)]
+
+
+def mscale(X, c):
+    return [[X[i][j] * c for j in range(2)] for i in range(2)]
+
+
+ZERO2 = [[P(), P()], [P(), P()]]
+
+
+def _g_matrix(kind: str, n: int):
+    G, F = var("G" + kind, n), var("F" + kind, n)
+    return [[G, F * -1j], [F * -1j, -G]]
+
+
+@functools.lru_cache(maxsize=None)
+def g0p(n: int):
+    """ǧ0(ω+nω0): g^{R,A} = G τ3 − iF τ1, g^K = (g^R − g^A) h."""
+    gr, ga = _g_matrix("R", n), _g_matrix("A", n)
+    return (gr, ga, mscale(madd(gr, ga, -1), var("h", n)))
+
+
+@functools.lru_cache(maxsize=None)
+def lam0p(n: int):
+    """Λ̌0(ω+nω0) = s·g (R, A) and Λ^K = Λ^R h − h Λ^A = 2iγ h τ3 (docs/conventions.md)."""
+    gr, ga, _ = g0p(n)
+    lr, la = mscale(gr, var("sR", n)), mscale(ga, var("sA", n))
+    return (lr, la, mscale(madd(lr, la, -1), var("h", n)))
+
+
+_DRIVE = [[P(), P.const(-0.5j)], [P.const(-0.5j), P()]]
+
+
+class SparseAlgebra(AlgebraBase):
+    """Sparse-polynomial backend of :mod:`floquetsym.order_by_order` (exact arithmetic: the
+    coefficients are Gaussian dyadic rationals); a block at ω + jω0 is the j = 0 block with
+    every frequency index relabelled."""
+
+    g0 = staticmethod(g0p)
+    lam0 = staticmethod(lam0p)
+    mm = staticmethod(mm)
+
+    @staticmethod
+    def drive():
+        return (_DRIVE, _DRIVE, ZERO2)
+
+    @staticmethod
+    def s(side, j):
+        return var("s" + side, j)
+
+    @staticmethod
+    def zero():
+        return (ZERO2, ZERO2, ZERO2)
+
+    @staticmethod
+    def one():
+        one = [[ONE, P()], [P(), ONE]]
+        return (one, one, ZERO2)
+
+    @staticmethod
+    def add(a, b):
+        return madd(a, b)
+
+    @staticmethod
+    def neg(a):
+        return mscale(a, -1)
+
+    @staticmethod
+    def scale(a, s):
+        return mscale(a, s)
+
+    @staticmethod
+    def gsolve(g, x, p, q):
+        return mscale(mm(g, x), den(p[0], p[1], q[0], q[1]))
+
+    @staticmethod
+    def shift(x, mp):
+        return tuple([[c[i][j].shift(mp) for j in range(2)] for i in range(2)] for c in x)

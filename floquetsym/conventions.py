@@ -28,6 +28,12 @@ Reservoir self-energy, paper Eq. (10)
     therefore read it as the Dynes-broadening reservoir
     :math:`\Sigma^R = +i\gamma\tau_3`, :math:`\Sigma^A = -i\gamma\tau_3`,
     :math:`\Sigma^K = 2i\gamma\tau_3 \tanh(\omega/2T) = \Sigma^R h - h\Sigma^A`.
+    Defined here only (:func:`sigma_reservoir`, :func:`reservoir_z`, :func:`sigma_keldysh`);
+    the recursion, the kernels and the observables import it.
+
+Symbols and matrices
+    The Pauli matrices :data:`TAU0` … :data:`TAU3` (NumPy) and :func:`pauli` (NumPy or exact
+    SymPy); the SymPy symbols ω, ω0, γ, Δ, θ, T are created once, in :func:`symbolic`.
 
 Equilibrium (θ = 0)
     :math:`g^R(\omega) = ((\omega+i\gamma)\tau_3 - i\Delta\tau_1)/s^R(\omega)`,
@@ -52,18 +58,93 @@ import re
 import numpy as np
 
 __all__ = [
-    "TAU0", "TAU1", "TAU2", "TAU3", "SIGMA_R_SIGN", "SIGMA_A_SIGN",
+    "TAU0", "TAU1", "TAU2", "TAU3", "pauli", "symbolic",
+    "sigma_reservoir", "reservoir_z", "sigma_keldysh", "nambu_coefficients",
     "distribution", "s_retarded", "s_advanced", "g_retarded", "g_advanced", "g_keldysh",
     "dynes_dos", "ns0_bcs", "parse_shift_symbol",
 ]
 
-TAU0 = np.eye(2, dtype=complex)
-TAU1 = np.array([[0, 1], [1, 0]], dtype=complex)
-TAU2 = np.array([[0, -1j], [1j, 0]], dtype=complex)
-TAU3 = np.array([[1, 0], [0, -1]], dtype=complex)
+#: Pauli matrices in Nambu space as exact integer entries (τ2 = −i τ3 τ1 is built per backend)
+_PAULI_INT = {0: ((1, 0), (0, 1)), 1: ((0, 1), (1, 0)), 3: ((1, 0), (0, -1))}
 
-SIGMA_R_SIGN = +1j   # Sigma^R = +i*gamma*tau3 (paper Eq. 10 read as retarded: omega -> omega + i gamma)
-SIGMA_A_SIGN = -1j   # Sigma^A = -i*gamma*tau3
+
+def pauli(k: int, backend: str = "numpy"):
+    """τ_k, k ∈ {0, 1, 2, 3}: a complex NumPy array (``backend="numpy"``) or an immutable
+    SymPy matrix with exact entries (``backend="sympy"``)."""
+    if k not in (0, 1, 2, 3):
+        raise ValueError(f"k={k!r} is not allowed: need k in 0, 1, 2, 3")
+    if backend not in ("numpy", "sympy"):
+        raise ValueError(f"backend={backend!r} is not allowed: need 'numpy' or 'sympy'")
+    if backend == "numpy":
+        if k == 2:
+            return -1j * pauli(3) @ pauli(1)
+        return np.array(_PAULI_INT[k], dtype=complex)
+    import sympy as sp
+    if k == 2:
+        return sp.ImmutableMatrix(-sp.I * pauli(3, "sympy") * pauli(1, "sympy"))
+    return sp.ImmutableMatrix(_PAULI_INT[k])
+
+
+TAU0, TAU1, TAU2, TAU3 = (pauli(k) for k in range(4))
+
+
+class _Symbolic:
+    """The SymPy symbols and matrices of these conventions, created once (:func:`symbolic`):
+    ``omega`` (real), ``omega0``, ``gamma``, ``Delta`` (positive), ``theta``, ``T``
+    (non-negative) and ``TAU0`` … ``TAU3`` (immutable, exact)."""
+
+    def __init__(self):
+        import sympy as sp
+        self.omega = sp.Symbol("omega", real=True)
+        self.omega0, self.gamma, self.Delta = sp.symbols("omega0 gamma Delta", positive=True)
+        self.theta, self.T = sp.symbols("theta T", nonnegative=True)
+        self.TAU0, self.TAU1, self.TAU2, self.TAU3 = (pauli(k, "sympy") for k in range(4))
+
+
+_SYMBOLIC: list = []
+
+
+def symbolic() -> _Symbolic:
+    """The one set of SymPy symbols and Pauli matrices (imports SymPy on first call only)."""
+    if not _SYMBOLIC:
+        _SYMBOLIC.append(_Symbolic())
+    return _SYMBOLIC[0]
+
+
+# ---- the reservoir self-energy, paper Eq. (10) read as retarded (module docstring) ----------
+_SIDE = {"R": 1, "A": -1}
+
+
+def _unit(x):
+    """The imaginary unit of x's kind: sympy.I for SymPy expressions, else a NumPy/Python 1j
+    (clongdouble for long-double arrays, so extended-precision callers keep their precision)."""
+    if hasattr(x, "free_symbols"):
+        import sympy as sp
+        return sp.I
+    if getattr(x, "dtype", None) == np.longdouble:
+        return np.clongdouble(1j)
+    return 1j
+
+
+def sigma_reservoir(gamma, side: str = "R"):
+    r"""Coefficient σ of :math:`\Sigma^{R,A} = \sigma\,\tau_3`: +iγ (R), −iγ (A)."""
+    if side not in _SIDE:
+        raise ValueError(f"side={side!r} is not allowed: need 'R' or 'A'")
+    return _SIDE[side] * _unit(gamma) * gamma
+
+
+def reservoir_z(omega, gamma, side: str = "R"):
+    r"""z with :math:`\omega\tau_3 + \Sigma^{R,A} = z\,\tau_3`: z = ω + iγ (R), ω − iγ (A).
+    Works for floats, NumPy arrays (long double kept) and SymPy expressions."""
+    if side not in _SIDE:
+        raise ValueError(f"side={side!r} is not allowed: need 'R' or 'A'")
+    i = _unit(omega) if not hasattr(gamma, "free_symbols") else _unit(gamma)
+    return omega + i * gamma if side == "R" else omega - i * gamma
+
+
+def sigma_keldysh(omega, gamma: float, temperature: float):
+    r"""Coefficient of :math:`\Sigma^K = \Sigma^R h - h\Sigma^A = 2i\gamma h(\omega)\,\tau_3`."""
+    return 2j * gamma * distribution(omega, temperature)
 
 
 def distribution(omega, temperature: float):
@@ -76,7 +157,7 @@ def distribution(omega, temperature: float):
 
 def s_retarded(omega, delta: float, gamma: float):
     """s^R(ω) = √(z−Δ)·√(z+Δ), z = ω + iγ, principal roots (analytic in the upper half plane)."""
-    z = np.asarray(omega, dtype=complex) + 1j * gamma
+    z = reservoir_z(np.asarray(omega, dtype=complex), gamma, "R")
     return np.sqrt(z - delta) * np.sqrt(z + delta)
 
 
@@ -97,18 +178,21 @@ def _nambu(a, b):
     return out
 
 
+def nambu_coefficients(omega, s, delta: float, gamma: float, side: str = "R"):
+    r"""(a, b) with the equilibrium :math:`g^{R,A} = a\tau_3 + b\tau_1 = (z\tau_3 - i\Delta\tau_1)/s`,
+    z = ω ± iγ (:func:`reservoir_z`) and the root ``s`` = s^R or s^A at the same ω."""
+    z = reservoir_z(np.asarray(omega, dtype=complex), gamma, side)
+    return z / s, -1j * delta / s
+
+
 def g_retarded(omega, delta: float, gamma: float):
     """Equilibrium g^R(ω) = ((ω+iγ)τ3 − iΔτ1)/s^R(ω), shape (..., 2, 2)."""
-    z = np.asarray(omega, dtype=complex) + 1j * gamma
-    s = s_retarded(omega, delta, gamma)
-    return _nambu(z / s, -1j * delta / s)
+    return _nambu(*nambu_coefficients(omega, s_retarded(omega, delta, gamma), delta, gamma, "R"))
 
 
 def g_advanced(omega, delta: float, gamma: float):
     """Equilibrium g^A(ω) = ((ω−iγ)τ3 − iΔτ1)/s^A(ω) = −τ3 (g^R)† τ3."""
-    z = np.asarray(omega, dtype=complex) - 1j * gamma
-    s = s_advanced(omega, delta, gamma)
-    return _nambu(z / s, -1j * delta / s)
+    return _nambu(*nambu_coefficients(omega, s_advanced(omega, delta, gamma), delta, gamma, "A"))
 
 
 def g_keldysh(omega, delta: float, gamma: float, temperature: float):
@@ -119,8 +203,7 @@ def g_keldysh(omega, delta: float, gamma: float, temperature: float):
 
 def dynes_dos(omega, delta: float, gamma: float):
     """Dynes density of states Re g^R_11 = Re[(ω+iγ)/s^R(ω)] (normalised to 1 far from the gap)."""
-    z = np.asarray(omega, dtype=complex) + 1j * gamma
-    return (z / s_retarded(omega, delta, gamma)).real
+    return nambu_coefficients(omega, s_retarded(omega, delta, gamma), delta, gamma)[0].real
 
 
 def ns0_bcs(delta: float, temperature: float) -> float:

@@ -38,7 +38,7 @@ real cosine drive is (2Γ2/Γ1)·(1/4)·D1(γ → 2γ) → (π/2)θ²/√(γΔ),
 ``pairs`` panel).
 
 Two evaluators of the blocks: ``backend="numeric"`` (:mod:`floquetsym.recursion`) and
-``backend="symbolic"`` (the trace built from :func:`floquetsym.hierarchy.hierarchy`,
+``backend="symbolic"`` (the trace built from :func:`floquetsym.hierarchy`,
 lambdified); they agree to round-off.
 """
 from __future__ import annotations
@@ -84,7 +84,7 @@ def symbolic_component(k: int, m: int):
         from .pairs_symbolic import gap_trace
         return {"T": gap_trace(k, m)}
     kern = compile_kernel(build, key=f"gap_trace_k{k}_m{m}".replace("-", "m"),
-                          depends=("floquetsym.hierarchy", "floquetsym.pairs_symbolic",
+                          depends=("floquetsym.pairs_symbolic",
                                    "floquetsym.heating"))
 
     def f(w, p):
@@ -149,12 +149,12 @@ def equilibrium_slope(p: DriveParams, *, omega_co: float = 20.0,
               d\omega\,\Big[\frac{z^2}{(s^R)^3} - \frac{\bar z^2}{(s^A)^3}\Big]\tanh\frac{\omega}{2T},
               \qquad z = \omega + i\gamma .
     """
-    from .conventions import distribution, s_advanced, s_retarded
+    from .conventions import distribution, reservoir_z, s_advanced, s_retarded
     omega_co = require_finite("omega_co", omega_co)
     require(omega_co > 2 * p.delta, "omega_co", omega_co, f"> 2*delta = {2 * p.delta:g}")
 
     def f(w):
-        z = w + 1j * p.gamma
+        z = reservoir_z(w, p.gamma, "R")
         sr, sa = s_retarded(w, p.delta, p.gamma), s_advanced(w, p.delta, p.gamma)
         val = (z * z / sr**3 - np.conj(z) ** 2 / sa**3) * distribution(w, p.temperature)
         return np.where(np.abs(w) <= omega_co, val, 0.0) / (8 * math.pi)

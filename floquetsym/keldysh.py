@@ -33,23 +33,19 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .conventions import parse_shift_symbol
+from .conventions import parse_shift_symbol, reservoir_z, symbolic
+from .order_by_order import AlgebraBase
 
 __all__ = [
     "omega", "omega0", "gamma", "Delta", "theta", "T", "TAU0", "TAU1", "TAU2", "TAU3",
-    "sym", "sR", "sA", "hh", "shift_index", "Block", "ZERO", "is_zero", "shift", "lam0", "g0",
+    "sym", "sR", "sA", "hh", "Block", "ZERO", "shift", "lam0", "g0",
     "gR_matrix", "gA_matrix", "explicit", "reduce_normal",
-    "drive", "latex_names", "symbol_kind",
+    "drive", "latex_names", "symbol_kind", "SympyAlgebra",
 ]
 
-omega = sp.Symbol("omega", real=True)
-omega0, gamma, Delta = sp.symbols("omega0 gamma Delta", positive=True)
-theta, T = sp.symbols("theta T", nonnegative=True)
-
-TAU0 = sp.ImmutableMatrix([[1, 0], [0, 1]])
-TAU1 = sp.ImmutableMatrix([[0, 1], [1, 0]])
-TAU2 = sp.ImmutableMatrix([[0, -sp.I], [sp.I, 0]])
-TAU3 = sp.ImmutableMatrix([[1, 0], [0, -1]])
+_S = symbolic()     # the one set of symbols and Pauli matrices (floquetsym.conventions)
+omega, omega0, gamma, Delta, theta, T = _S.omega, _S.omega0, _S.gamma, _S.Delta, _S.theta, _S.T
+TAU0, TAU1, TAU2, TAU3 = _S.TAU0, _S.TAU1, _S.TAU2, _S.TAU3
 _Z2 = sp.ImmutableMatrix.zeros(2, 2)
 
 _KINDS = ("sR", "sA", "GR", "FR", "GA", "FA", "h")
@@ -96,12 +92,6 @@ def hh(n: int) -> sp.Symbol:
 def symbol_kind(name: str):
     """``"sR_m2" -> ("sR", -2)``; ``None`` for names that are not shift symbols."""
     return parse_shift_symbol(name)
-
-
-def shift_index(sym) -> int | None:
-    """Floquet shift *n* carried by a symbol ``sR_n``/``sA_n``/``h_n`` (else ``None``)."""
-    kind = symbol_kind(sym.name) if isinstance(sym, sp.Symbol) else None
-    return None if kind is None else kind[1]
 
 
 def latex_names(expr) -> dict:
@@ -173,10 +163,6 @@ class _Zero:
 
 
 ZERO = _Zero()
-
-
-def is_zero(x) -> bool:
-    return x is ZERO
 
 
 @dataclass(frozen=True, eq=False)
@@ -316,22 +302,9 @@ def explicit(expr):
             continue
         k, n = kind
         root = sym("s" + k[1], n)
-        z = omega + n * omega0 + (sp.I if k[1] == "R" else -sp.I) * gamma
+        z = reservoir_z(omega + n * omega0, gamma, k[1])
         mapping[s] = (z if k[0] == "G" else Delta) / root
     return expr.xreplace(mapping)
-
-
-def _is_G_power(x):
-    if not (x.is_Pow and x.exp.is_Integer and x.exp >= 2 and isinstance(x.base, sp.Symbol)):
-        return False
-    kind = symbol_kind(x.base.name)
-    return kind is not None and kind[0] in ("GR", "GA")
-
-
-def _G_power(x):
-    kind, n = symbol_kind(x.base.name)
-    f2 = 1 + sym("F" + kind[1], n) ** 2
-    return x.base ** (x.exp % 2) * f2 ** (x.exp // 2)
 
 
 def reduce_normal(expr):
@@ -401,3 +374,47 @@ def _collect_denominators(e):
         key = sp.Mul(*den)
         groups[key] = groups.get(key, 0) + sp.Mul(*num)
     return sp.Add(*[num * den for den, num in groups.items()])
+
+
+class SympyAlgebra(AlgebraBase):
+    """SymPy backend of :mod:`floquetsym.order_by_order`: triples of immutable 2x2 matrices in
+    the shift symbols; a block at ω + jω0 is the j = 0 block relabelled (:func:`shift`)."""
+
+    @staticmethod
+    def g0(j):
+        b = g0(j)
+        return (b.R, b.A, b.K)
+
+    @staticmethod
+    def lam0(j):
+        b = lam0(j)
+        return (b.R, b.A, b.K)
+
+    @staticmethod
+    def drive():
+        b = drive()
+        return (b.R, b.A, b.K)
+
+    @staticmethod
+    def s(side, j):
+        return sym("s" + side, j)
+
+    @staticmethod
+    def zero():
+        return (_Z2, _Z2, _Z2)
+
+    @staticmethod
+    def one():
+        return (TAU0, TAU0, _Z2)
+
+    @staticmethod
+    def mm(a, b):
+        return a * b
+
+    @staticmethod
+    def gsolve(g, x, p, q):
+        return g * x / (sym("s" + p[0], p[1]) + sym("s" + q[0], q[1]))
+
+    @staticmethod
+    def shift(x, mp):
+        return tuple(shift(c, mp) for c in x)

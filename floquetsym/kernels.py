@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from .version import __version__
-from .conventions import distribution, parse_shift_symbol, s_advanced, s_retarded
+from .conventions import distribution, parse_shift_symbol, reservoir_z, s_advanced, s_retarded
 from . import kernel_cache
 from .params import DriveParams, require, require_int
 
@@ -47,7 +47,8 @@ log = logging.getLogger(__name__)
 GENERATOR_VERSION = "1"
 #: modules whose source enters the key of a factory kernel
 DEFAULT_DEPENDS = ("floquetsym.conventions", "floquetsym.keldysh", "floquetsym._sparse",
-                   "floquetsym.hierarchy", "floquetsym.kernels")
+                   "floquetsym.hierarchy_solve", "floquetsym.order_by_order",
+                   "floquetsym.kernels")
 
 _PARAMS = {"omega0": "omega0", "gamma": "gamma", "Delta": "delta", "theta": "theta",
            "T": "temperature"}
@@ -91,12 +92,12 @@ def shifted_values(omega, p: DriveParams, names, *, extended: bool = False) -> d
             side = k[-1]
             if (side, n) not in roots:
                 if extended:   # same formulas as conventions.s_retarded/s_advanced, in longdouble
-                    zr = wn + np.clongdouble(1j) * p.gamma
+                    zr = reservoir_z(wn, p.gamma, "R")
                     s = np.sqrt(zr - p.delta) * np.sqrt(zr + p.delta)
                     s = s if side == "R" else -np.conj(s)
                 else:
                     s = (s_retarded if side == "R" else s_advanced)(wn, p.delta, p.gamma)
-                roots[side, n] = (wn + (1j if side == "R" else -1j) * p.gamma, s)
+                roots[side, n] = (reservoir_z(wn, p.gamma, side), s)
             z, s = roots[side, n]
             out[name] = {"s": s, "G": z / s, "F": p.delta / s}[k[0]]
     return out
@@ -295,7 +296,7 @@ def block_kernel(k: int, m: int, comp: str):
         return _ZeroKernel(key)
 
     def factory():
-        from .hierarchy import hierarchy
+        from .hierarchy_solve import hierarchy
         return {"X": hierarchy(order=k).graph(k, m).component(comp)}
 
     return _BlockKernel(compile_kernel(factory, key=key))
@@ -312,7 +313,7 @@ def ns_kernel(order: int, harmonic: int):
     order, harmonic = _validate(order, harmonic)
     kern = compile_kernel(lambda: {"F": ns_trace(order, harmonic)},
                           key=f"ns_trace_k{order}_n{harmonic}".replace("-", "m"),
-                          depends=("floquetsym.hierarchy", "floquetsym.traces"))
+                          depends=("floquetsym.traces",))
 
     def call(omega, p):
         w = np.asarray(omega, dtype=float)

@@ -13,7 +13,7 @@ Order 0 and the DC part of order 2 are real; n_s^(1)[±1] and n_s^(2)[±2] are c
 The ω-integrand is the trace of the order-by-order Floquet blocks (docs/conventions.md); two
 equivalent evaluators exist: ``backend="numeric"`` (:mod:`floquetsym.recursion`, the recursion
 evaluated directly on arrays) and ``backend="symbolic"`` (:mod:`floquetsym.traces`: the same
-trace built from :func:`floquetsym.hierarchy.hierarchy` and lambdified).  Tests check they
+trace built from :func:`floquetsym.hierarchy` and lambdified).  Tests check they
 agree to round-off; the default is the numeric one (it is the faster, see ``floquetsym bench ns``).
 """
 from __future__ import annotations

@@ -46,6 +46,8 @@ import functools
 
 import sympy as sp
 
+from .conventions import symbolic
+
 __all__ = [
     "xi", "Delta", "theta", "omega0", "gamma", "delta", "t", "s", "eps",
     "bogoliubov_rotation", "rotated_drive", "pair_amplitude", "d1_summand",
@@ -54,16 +56,15 @@ __all__ = [
 ]
 
 xi = sp.Symbol("xi", real=True)
-Delta, theta, omega0, gamma, delta = sp.symbols("Delta theta omega0 gamma delta", positive=True)
+_S = symbolic()     # Δ, θ, ω0, γ and the Pauli matrices: the one set of floquetsym.conventions
+Delta, theta, omega0, gamma = _S.Delta, _S.theta, _S.omega0, _S.gamma
+delta = sp.Symbol("delta", positive=True)      # detuning 2Δ − ω0
 t, s = sp.symbols("t s", real=True)
 eps = sp.Symbol("epsilon", positive=True)
 _u = sp.Symbol("u", positive=True)        # 1/xi for the band tail
 _lam = sp.sqrt(xi**2 + Delta**2)
 
-T0 = sp.eye(2)
-T1 = sp.Matrix([[0, 1], [1, 0]])
-T2 = sp.Matrix([[0, -sp.I], [sp.I, 0]])
-T3 = sp.Matrix([[1, 0], [0, -1]])
+T0, T1, T2, T3 = _S.TAU0, _S.TAU1, _S.TAU2, _S.TAU3
 
 
 _phi = sp.Symbol("phi", real=True)       # Bogoliubov angle: cos φ = ξ/λ, sin φ = Δ/λ
@@ -235,7 +236,7 @@ def gap_trace(k: int, m: int) -> sp.Expr:
     Symbols are those of :mod:`floquetsym.keldysh` (ω, ω0, γ, Δ and the per-shift sR_n, sA_n,
     h_n); zero for a parity-forbidden block.
     """
-    from .hierarchy import ZERO, hierarchy
+    from .hierarchy_solve import ZERO, hierarchy
     block = hierarchy(order=max(k, 1))[k, m]
     if block is ZERO:
         return sp.S.Zero

@@ -1,30 +1,18 @@
 r"""Numerical order-by-order solution of the Floquet–Usadel equation (A1), on ω-grids.
 
-This is the *numerical* twin of :mod:`floquetsym.hierarchy`: the same recursion (docs/conventions.md),
-evaluated directly on NumPy arrays instead of SymPy expressions.  It serves two purposes:
-a fast integrand for :mod:`floquetsym.observables`, and an independent route to test the
-symbolic kernels against.
+The NumPy backend of :mod:`floquetsym.order_by_order` (the one solve of Eq. A1, shared with
+the symbolic hierarchy): blocks are evaluated directly on arrays.  It is the fast integrand
+of :mod:`floquetsym.observables`; the symbolic kernels (lambdified hierarchy blocks) are the
+route it is tested against, and the exact Floquet solver (:mod:`floquetsym.floquet`, which
+does not use this recursion) the independent one.
 
 Block convention (docs/conventions.md): ``block(k, m, j)`` is the θ^k coefficient of
-:math:`g_{\omega+(j+m)\omega_0,\ \omega+j\omega_0}` (a Keldysh triple R, A, K of (N, 2, 2)
-arrays), i.e. the Floquet block :math:`g^{(k)}_m` evaluated at ω → ω + jω0.  Order k has only
-shifts m ≡ k (mod 2), |m| ≤ k; absent blocks are ``None``.
-
-Order k ≥ 1 solves (1 = left frequency ω+(j+m)ω0, 2 = right frequency ω+jω0)
-
-.. math::
-    \Lambda_1 X - X\Lambda_2 = Y,\qquad g_1 X + X g_2 = Z,
-
-    Y = \tfrac{i}{2}\big[\tau_1 (g^{(k-1)}_{m-1} + g^{(k-1)}_{m+1})(\omega_2)
-        - g^{(k-1)}_{m-1}(\omega_2+\omega_0)\tau_1 - g^{(k-1)}_{m+1}(\omega_2-\omega_0)\tau_1\big],
-
-    Z = -\sum_{i=1}^{k-1}\sum_{m'} g^{(i)}_{m-m'}(\omega_2 + m'\omega_0)\circ g^{(k-i)}_{m'}(\omega_2),
-
-(Y from the drive term :math:`-i\tau_1(\theta/2)` of Λ moved to the right-hand side; Z from
-:math:`\check g\circ\check g = 1` at order k), with the closed-form solution of docs/conventions.md:
-:math:`X^R = g^R_1(Y^R + s^R_2 Z^R)/(s^R_1+s^R_2)`, likewise A, and
-:math:`X^K = g^R_1(Y' + s^A_2 Z')/(s^R_1+s^A_2)`, :math:`Y' = Y^K - \Lambda^K_1X^A + X^R\Lambda^K_2`,
-:math:`Z' = Z^K - g^K_1X^A - X^Rg^K_2`, :math:`\Lambda^K = \Sigma^K = 2i\gamma\tau_3 h`.
+:math:`g_{\omega+(j+m)\omega_0,\ \omega+j\omega_0}` (a Keldysh triple R, A, K of (2, 2, N)
+component-first arrays), i.e. the Floquet block :math:`g^{(k)}_m` evaluated at ω → ω + jω0.
+Order k has only shifts m ≡ k (mod 2), |m| ≤ k; absent blocks are ``None``.  The equations
+solved at each order and their closed-form solution are written in
+:mod:`floquetsym.order_by_order`; the equilibrium blocks and the reservoir
+:math:`\Sigma^K = 2i\gamma h\tau_3` come from :mod:`floquetsym.conventions`.
 
 The superfluid-density trace (paper Eqs. A2–A6, docs/conventions.md) at Floquet harmonic n is
 
@@ -39,9 +27,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .conventions import distribution
+from .conventions import (distribution, nambu_coefficients, s_advanced, s_retarded,
+                          sigma_keldysh)
+from .order_by_order import AlgebraBase, OrderByOrder
 
-__all__ = ["FloquetBlocks", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
+__all__ = ["FloquetBlocks", "NumpyAlgebra", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
 
 
 def trace_t3t3(a, b):
@@ -62,14 +52,6 @@ def mm(a, b):
 def keldysh_product(x, y):
     """(x∘y) for Keldysh triples (R, A, K): R = xR yR, A = xA yA, K = xR yK + xK yA."""
     return (mm(x[0], y[0]), mm(x[1], y[1]), mm(x[0], y[2]) + mm(x[2], y[1]))
-
-
-def _add(acc, x):
-    if x is None:
-        return acc
-    if acc is None:
-        return tuple(c.copy() for c in x)
-    return tuple(a + b for a, b in zip(acc, x))
 
 
 def _t1_left(c):
@@ -101,6 +83,62 @@ def _t3_right(c, d):
     return out
 
 
+class NumpyAlgebra(AlgebraBase):
+    """NumPy backend: 2x2 Nambu matrices stored component-first, shape (2, 2, N), on ω + jω0."""
+
+    def __init__(self, omega, p):
+        self.omega, self.p = omega, p
+        self._eq: dict = {}
+        self._zero = None
+
+    def eq(self, j: int):
+        """(gR, gA, gK, sR, sA, LK) of the equilibrium solution at ω + jω0 (conventions)."""
+        out = self._eq.get(j)
+        if out is None:
+            p = self.p
+            w = self.omega + j * p.omega0
+            sR = s_retarded(w, p.delta, p.gamma)
+            sA = s_advanced(w, p.delta, p.gamma)
+            aR, bR = nambu_coefficients(w, sR, p.delta, p.gamma, "R")
+            aA, bA = nambu_coefficients(w, sA, p.delta, p.gamma, "A")
+            gR, gA = _nambu(aR, bR), _nambu(aA, bA)
+            gK = (gR - gA) * distribution(w, p.temperature)
+            out = self._eq[j] = (gR, gA, gK, sR, sA, sigma_keldysh(w, p.gamma, p.temperature))
+        return out
+
+    def g0(self, j):
+        return self.eq(j)[:3]
+
+    def s(self, side, j):
+        return self.eq(j)[3 if side == "R" else 4]
+
+    def zero(self):
+        if self._zero is None:
+            z = np.zeros((2, 2) + self.omega.shape, dtype=complex)
+            self._zero = (z, z, z)
+        return self._zero
+
+    mm = staticmethod(mm)
+
+    def gsolve(self, g, x, p, q):
+        return mm(g, x / (self.s(*p) + self.s(*q)))
+
+    def lamK_left(self, j, x):
+        return _t3_left(self.eq(j)[5], x)       # Λ^K = Σ^K = (2iγh)·τ3
+
+    def lamK_right(self, x, j):
+        return _t3_right(x, self.eq(j)[5])
+
+    @staticmethod
+    def drive_rhs(pairs):
+        """Y = (i/2)τ1 Σ a − Σ c (i/2)τ1 over the pairs (a, c) (order_by_order docstring)."""
+        left = right = None
+        for a, c in pairs:
+            left = a if left is None else tuple(u + v for u, v in zip(left, a))
+            right = c if right is None else tuple(u + v for u, v in zip(right, c))
+        return tuple(_t1_left(u) - _t1_right(v) for u, v in zip(left, right))
+
+
 class FloquetBlocks:
     """Lazy, memoised numerical blocks g^(k)_m(ω + jω0) on a fixed ω array.
 
@@ -113,42 +151,17 @@ class FloquetBlocks:
     def __init__(self, omega, p):
         self.omega = np.asarray(omega, dtype=float)
         self.p = p
-        self._g0 = {}
-        self._blocks = {}
+        self.algebra = NumpyAlgebra(self.omega, p)
+        self._solver = OrderByOrder(self.algebra)
+        self._blocks = self._solver.memo
 
-    # -- equilibrium pieces at ω + jω0 --------------------------------------------------
     def eq(self, j: int):
-        """(gR, gA, gK, sR, sA, LK) of the equilibrium solution at ω + jω0 (docs/conventions.md)."""
-        if j not in self._g0:
-            p = self.p
-            w = self.omega + j * p.omega0
-            z = w + 1j * p.gamma
-            sR = np.sqrt(z - p.delta) * np.sqrt(z + p.delta)
-            sA = -np.conj(sR)
-            h = distribution(w, p.temperature)
-            a_r, b = z / sR, -1j * p.delta / sR
-            a_a, b_a = np.conj(z) / sA, -1j * p.delta / sA
-            gR = _nambu(a_r, b)
-            gA = _nambu(a_a, b_a)
-            gK = (gR - gA) * h
-            LK = 2j * p.gamma * h          # Λ^K = LK·τ3
-            self._g0[j] = (gR, gA, gK, sR, sA, LK)
-        return self._g0[j]
+        """(gR, gA, gK, sR, sA, LK) of the equilibrium solution at ω + jω0 (Λ^K = LK·τ3)."""
+        return self.algebra.eq(j)
 
     def block(self, k: int, m: int, j: int = 0):
         """θ^k coefficient of g_{ω+(j+m)ω0, ω+jω0} as a Keldysh triple, or None."""
-        if k < 0 or abs(m) > k or (k - m) % 2:
-            return None
-        key = (k, m, j)
-        if key in self._blocks:
-            return self._blocks[key]
-        if k == 0:
-            gR, gA, gK = self.eq(j)[:3]
-            out = (gR, gA, gK)
-        else:
-            out = self._solve(k, m, j)
-        self._blocks[key] = out
-        return out
+        return self._solver.block(k, m, j)
 
     def matrix(self, k: int, m: int, j: int = 0, comp: str = "R"):
         """Block component ``comp`` in ('R', 'A', 'K') as an (N, 2, 2) array (zeros if absent)."""
@@ -156,40 +169,6 @@ class FloquetBlocks:
         if b is None:
             return np.zeros(self.omega.shape + (2, 2), dtype=complex)
         return np.moveaxis(b["RAK".index(comp)], -1, 0)
-
-    def _solve(self, k, m, j):
-        left = right = None
-        for x in (self.block(k - 1, m - 1, j), self.block(k - 1, m + 1, j)):
-            left = _add(left, x)
-        for x in (self.block(k - 1, m - 1, j + 1), self.block(k - 1, m + 1, j - 1)):
-            right = _add(right, x)
-        Y = None
-        if left is not None:
-            Y = tuple(_t1_left(c) for c in left)
-        if right is not None:
-            r = tuple(_t1_right(c) for c in right)
-            Y = r if Y is None else tuple(a - b for a, b in zip(Y, r))
-            if left is None:
-                Y = tuple(-c for c in Y)
-        Z = None
-        for i in range(1, k):
-            for mp in range(-(k - i), k - i + 1):
-                a = self.block(i, m - mp, j + mp)
-                b = self.block(k - i, mp, j)
-                if a is not None and b is not None:
-                    Z = _add(Z, keldysh_product(a, b))
-        n = self.omega.shape[0]
-        zero = np.zeros((2, 2, n), dtype=complex)
-        Y = Y if Y is not None else (zero, zero, zero)
-        Z = tuple(-c for c in Z) if Z is not None else (zero, zero, zero)
-        gR1, gA1, gK1, sR1, sA1, LK1 = self.eq(j + m)
-        gR2, gA2, gK2, sR2, sA2, LK2 = self.eq(j)
-        XR = mm(gR1, (Y[0] + sR2 * Z[0]) / (sR1 + sR2))
-        XA = mm(gA1, (Y[1] + sA2 * Z[1]) / (sA1 + sA2))
-        Yp = Y[2] - _t3_left(LK1, XA) + _t3_right(XR, LK2)
-        Zp = Z[2] - mm(gK1, XA) - mm(XR, gK2)
-        XK = mm(gR1, (Yp + sA2 * Zp) / (sR1 + sA2))
-        return (XR, XA, XK)
 
 
 def _nambu(a, b):

@@ -34,10 +34,10 @@ import numpy as np
 
 from .params import require_int
 
-# SymPy, floquetsym.keldysh and floquetsym.hierarchy are imported inside the functions that
+# SymPy, floquetsym.keldysh and floquetsym.hierarchy_solve are imported inside the functions that
 # build expressions, so that a warm (disk-cached) kernel never imports SymPy.
 
-__all__ = ["ns_trace", "trace_t3t3", "ldos_trace"]
+__all__ = ["ns_trace", "trace_t3t3"]
 
 
 def trace_t3t3(a, b):
@@ -58,7 +58,7 @@ def ns_trace(order: int, harmonic: int):
     r"""The integrand F_{k,n}(ω) of n_s^{(k)}[n] (module docstring) as a SymPy expression."""
     import sympy as sp
 
-    from .hierarchy import ZERO, hierarchy, shifts_of
+    from .hierarchy_solve import ZERO, hierarchy, shifts_of
     order, harmonic = _validate(order, harmonic)
     h = hierarchy(order)
     total = sp.S.Zero
@@ -71,15 +71,3 @@ def ns_trace(order: int, harmonic: int):
             b = h[order - i, mp]
             total += trace_t3t3(a.R, b.K) + trace_t3t3(a.K, b.A)
     return sp.I / (16 * sp.pi) * total
-
-
-def ldos_trace(order: int):
-    """Re-able pieces of the time-averaged LDOS: (g^(k)R_0)_{11}, (g^(k)<_0)_{11} (order even)."""
-    import sympy as sp
-
-    from .hierarchy import ZERO, hierarchy
-    order = require_int("order", order, 0, 2)
-    b = hierarchy(order)[order, 0]
-    if b is ZERO:
-        return sp.S.Zero, sp.S.Zero
-    return b.R[0, 0], (b.K[0, 0] - b.R[0, 0] + b.A[0, 0]) / 2

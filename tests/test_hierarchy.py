@@ -4,7 +4,7 @@ import pytest
 import sympy as sp
 
 from floquetsym import keldysh as kd
-from floquetsym.hierarchy import ZERO, Block, hierarchy
+from floquetsym.hierarchy_solve import ZERO, Block, hierarchy
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_identities_hold_numerically(h2, k, rng):
 
 def test_residual_detects_a_wrong_block(h2, rng, monkeypatch):
     """The check can fail: scale g^(1)R_1 by 1.01 and the commutator residual is O(1e-3)."""
-    from floquetsym import hierarchy as H
+    from floquetsym import hierarchy_solve as H
     orig = H._pblock
     good = orig(1, 1)
     bad = (H._mscale(good[0], 1.01), good[1], good[2])
@@ -98,7 +98,7 @@ def test_anomalous_part_vanishes_for_flat_distribution(h2, k, m, rng):
     an = h2.anomalous(k, m)
     hs = sorted((s for s in an.free_symbols if s.name.startswith("h_")), key=str)
     assert len(hs) >= 2
-    from floquetsym.hierarchy import _random_values
+    from floquetsym.identities import _random_values
     syms = sorted(an.free_symbols, key=str)
     vals = _random_values(frozenset(kd.symbol_kind(s.name) for s in syms), rng, 50)
     f = sp.lambdify(syms, list(an) + list(h2[k, m].K), "numpy")

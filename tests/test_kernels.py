@@ -12,7 +12,7 @@ import sympy as sp
 from floquetsym import DriveParams
 from floquetsym import keldysh as kd
 from floquetsym import kernels as K
-from floquetsym.hierarchy import hierarchy
+from floquetsym.hierarchy_solve import hierarchy
 
 TAU3 = np.diag([1.0, -1.0]).astype(complex)
 

@@ -219,7 +219,7 @@ def test_scan_ns_serial_equals_points():
 
 # --- symbolic traces (hierarchy → lambdify) agree with the numerical recursion ---------------
 def _compare_symbolic(k, n):
-    pytest.importorskip("floquetsym.hierarchy")
+    pytest.importorskip("floquetsym.hierarchy_solve")
     from floquetsym.kernels import ns_kernel
     w = np.linspace(-4.3, 4.1, 157)
     kern = ns_kernel(k, n)

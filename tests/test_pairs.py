@@ -226,7 +226,7 @@ def test_pairs_panel_claims_pass(tmp_path):
 
 
 def _symbolic_vs_numeric(k, m, rng):
-    pytest.importorskip("floquetsym.hierarchy")
+    pytest.importorskip("floquetsym.hierarchy_solve")
     from floquetsym.heating import symbolic_component
     from floquetsym.recursion import FloquetBlocks
     p = DriveParams(theta=0.01, gamma=0.03, omega0=1.7, temperature=0.2)

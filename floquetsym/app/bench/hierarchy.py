@@ -23,7 +23,7 @@ __all__ = ["run"]
 _GEN = """
 import time
 t0 = time.perf_counter()
-from floquetsym.hierarchy import hierarchy
+from floquetsym.hierarchy_solve import hierarchy
 h = hierarchy(order={n})
 for k in range({n} + 1):
     for m in h.shifts(k):
@@ -69,7 +69,7 @@ def run(quick: bool) -> list[Row]:
 
     import sympy as sp
 
-    from floquetsym.hierarchy import hierarchy
+    from floquetsym.hierarchy_solve import hierarchy
     from floquetsym.kernels import block_kernel, shifted_values
     from floquetsym.params import DriveParams
 

@@ -28,9 +28,9 @@ def run(args) -> int:
     # Orders 3-4 are verified but print as very long graphs; beyond 4 generation takes hours
     # on one core, so the CLI refuses instead of hanging (the Python API has no such limit).
     require(k <= MAX_ORDER, "gK", args.what, f"of order <= {MAX_ORDER} on the command line "
-            "(use floquetsym.hierarchy.hierarchy(order=k) for higher orders)")
+            "(use floquetsym.hierarchy(order=k) for higher orders)")
     m = args.shift if args.shift is not None else k % 2
-    from floquetsym.hierarchy import ZERO, hierarchy
+    from floquetsym.hierarchy_solve import ZERO, hierarchy
 
     h = hierarchy(order=k)
     legend = ("% s^{R}_{n} = s^R(w+n w0), G^{R}_{n}, F^{R}_{n}: g^R(w+n w0) = G tau3 - i F tau1 "
