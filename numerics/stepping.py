@@ -30,7 +30,11 @@ Writing a new stepper
    match to resume: ``kind``, parameters, solver options) and use :func:`open_checkpoint` /
    :func:`write_checkpoint`; a file of another run is refused with a ``ValueError`` that
    names the first differing field.  Save everything ``step`` reads, so the resumed
-   arithmetic is the uninterrupted one.
+   arithmetic is the uninterrupted one.  Leave ``t_max`` out of the key if a finished run may
+   be extended to a longer one (the ring and the GKBA do).
+4. On a fixed step grid, count the steps with :func:`steps_for` (a ``t_max`` that is not a
+   whole number of steps is refused, never truncated) and refuse other ``times`` with
+   :func:`fixed_grid_times`.
 
 Example (a stepper of dy/dt = −y with the exact one-step map)::
 
