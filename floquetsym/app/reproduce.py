@@ -159,7 +159,7 @@ def write_report(out: Path, done: list[Done], missing: list[str], *, quick: bool
     mode = _mode(done, quick)
     head = [f"Paper claims: {_counts_text(summary['paper'])}.",
             f"Checks of the numerics: {_counts_text(summary['numerics'])}.",
-            f"Beyond the paper (not counted): {sum(summary['beyond'].values())} rows.",
+            f"Beyond the paper (not counted): {_counts_text(summary['beyond'])}.",
             f"Mode: {mode}. floquetsym {prov['version']}, git revision "
             f"`{prov['git_revision'][:12]}`. Wall time {elapsed:.0f} s"
             f" ({sum(d.reused for d in done)} of {len(done)} panels reused)."
