@@ -15,7 +15,7 @@ Three parts of the ω line:
   instantaneous gap range Δ ± θ plus one photon): one Floquet zone, the central blocks
   |n| ≤ M_A of one truncated solve (indices −M..M, M = M_A + b) folded onto the zone
   (Σ_n Tr P_{n+k,n}(ε)), finely graded towards the folded gap edges;
-* B, W_A < |ω| < W = (M_B + ½)ω0, W ≥ Δ + θ + (b + 4)ω0: the same with the blocks
+* B, W_A < |ω| < W = (M_B + ½)ω0, W ≥ Δ + θ + (b + 3)ω0: the same with the blocks
   M_A < |n| ≤ M_B of a larger solve (M = M_B + b) on a coarse adaptive mesh (only weak
   sideband features there);
 * C, |ω| > W: the *unfolded* integrand Tr P_{k,0}(ω) of a solve centred on ω with
@@ -210,17 +210,19 @@ def window_index(p: DriveParams) -> int:
 
 
 def _half_zone_edges(p: DriveParams, fine: bool) -> np.ndarray:
-    """Panels on the half zone [0, ω0/2] with breakpoints at the folded gap edges ±Δ;
-    ``fine``: graded geometrically (ratio 4, from γ/2) towards them."""
+    """Panels on the half zone [0, ω0/2] with breakpoints at the folded gap edge |Δ mod ω0|,
+    0 (the jump of h at T = 0 folds there) and ω0/2; ``fine``: graded geometrically (ratio 4,
+    from γ/2) towards each of them."""
     half = 0.5 * p.omega0
-    fold = lambda x: abs((x + half) % p.omega0 - half)        # noqa: E731
-    x0 = fold(p.delta)
-    e = [np.array([0.0, x0, half])]
+    x0 = abs((p.delta + half) % p.omega0 - half)
+    pts = np.array([0.0, x0, half])
+    e = [pts]
     if fine:
-        d = 0.5 * min(p.gamma, 0.05 * p.omega0)
-        while d < 0.25 * p.omega0:
-            e.append(np.array([x0 - d, x0 + d]))
-            d *= 4.0
+        for x in pts:
+            d = 0.5 * min(p.gamma, 0.05 * p.omega0)
+            while d < 0.25 * p.omega0:
+                e.append(np.array([x - d, x + d]))
+                d *= 4.0
     e = np.unique(np.concatenate(e))
     e = e[(e >= 0) & (e <= half)]
     return e[np.concatenate([[True], np.diff(e) > 1e-12 * p.omega0])]
@@ -266,22 +268,25 @@ def _zone_part(p, ks, lo_n: int, hi_n: int, M: int):
 
 
 def _outer_part(p, ks, W: float, b: int):
-    """Integrand in u = W/|ω| of F_k(ω) + F_k(−ω), F_k(ω) = Tr P_{k,0}(ω) from a solve
-    centred on ω with indices −(b+|k|)..b+|k|, times the Jacobian W/u²."""
+    """Integrand in u = W/ω (ω > 0) of F_k(ω) + F_k(−ω), F_k(ω) = Tr P_{k,0}(ω), times the
+    Jacobian W/u², from one solve centred on ω with indices −(b+|k|)..b+|k|: by the
+    particle–hole symmetry F_k(−ω) = F_k(ω − kω0) = Tr P_{0,−k}(ω) of the same solve."""
     kmax = max(abs(k) for k in ks)
     count = [0]
 
     def f(u):
         w = W / u
-        tr, nb = block_traces(p, np.concatenate([w, -w]), b + kmax, ks, np.array([0]))
-        count[0] += nb
-        tr = tr[:, :, 0]
-        return (tr[:u.size] + tr[u.size:]) * (W / u ** 2)[:, None]
+        out = np.empty((u.size, len(ks)), complex)
+        for j, k in enumerate(ks):
+            tr, nb = block_traces(p, w, b + kmax, (k,), np.array([0, -k]) if k else np.array([0]))
+            count[0] += nb
+            out[:, j] = tr[:, 0, 0] + (tr[:, 0, 1] if k else tr[:, 0, 0])
+        return out * (W / u ** 2)[:, None]
     return f, count
 
 
 #: default buffer b = B0 + ⌈θ/ω0⌉; the zone part B reaches W = Δ + θ + (b + WB)ω0
-B0, WB = 1, 4
+B0, WB = 1, 3
 
 
 def ns_fast(p: DriveParams, ks=(0,), *, tol: float = 1e-6, buffer: int | None = None,
