@@ -274,13 +274,15 @@ def _outer_part(p, ks, W: float, b: int):
     kmax = max(abs(k) for k in ks)
     count = [0]
 
+    n = np.array(sorted({0} | {-k for k in ks}))
+    i0 = int(np.nonzero(n == 0)[0][0])
+    pick = [int(np.nonzero(n == -k)[0][0]) for k in ks]
+
     def f(u):
         w = W / u
-        out = np.empty((u.size, len(ks)), complex)
-        for j, k in enumerate(ks):
-            tr, nb = block_traces(p, w, b + kmax, (k,), np.array([0, -k]) if k else np.array([0]))
-            count[0] += nb
-            out[:, j] = tr[:, 0, 0] + (tr[:, 0, 1] if k else tr[:, 0, 0])
+        tr, nb = block_traces(p, w, b + kmax, ks, n)
+        count[0] += nb
+        out = np.stack([tr[:, j, i0] + tr[:, j, pick[j]] for j in range(len(ks))], axis=1)
         return out * (W / u ** 2)[:, None]
     return f, count
 
