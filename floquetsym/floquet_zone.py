@@ -168,39 +168,40 @@ def block_traces(p: DriveParams, eps, M: int, ks, n, *, guard: float = 1e8):
     s = np.where(d.imag > 0, 1.0, -1.0)
     cond = np.linalg.norm(V, axis=(-2, -1)) * np.linalg.norm(Vi, axis=(-2, -1)) / N
     lk = np.diagonal(lam_k, axis1=-2, axis2=-1)
-    Vh = np.conj(np.swapaxes(V, -1, -2))
-    Kt = (Vi * (lk * t)[:, None, :]) @ np.conj(np.swapaxes(Vi, -1, -2))
+    # (batched matmul is only fast on C-contiguous operands: copy the conjugate transposes)
+    Vh = np.ascontiguousarray(np.conj(np.swapaxes(V, -1, -2)))
+    Vih = np.ascontiguousarray(np.conj(np.swapaxes(Vi, -1, -2)))
+    Kt = (Vi * (lk * t)[:, None, :]) @ Vih
     Y = (s[:, :, None] + s[:, None, :]) * Kt / (d[:, :, None] - np.conj(d)[:, None, :])
     ks = tuple(ks)
-    # rows of the blocks that enter: n+k (and n for g^A columns)
+    # rows of the blocks that enter: n+k (g^R, g^K rows) and n (g^A columns from g^R rows)
     rowsets = sorted({int(x) for k in ks for x in (n + k)} | {int(x) for x in n})
     ridx = np.array([2 * (m + M) + u for m in rowsets for u in (0, 1)])
     pos = {m: 2 * i for i, m in enumerate(rowsets)}
     cidx = np.array([2 * (m + M) + u for m in n for u in (0, 1)])
-    gR_rows = (V[:, ridx, :] * s[:, None, :]) @ Vi                           # (E, R, N)
-    VY = V[:, ridx, :] @ Y                                                   # (E, R, N)
-    gK_rows = (VY @ Vh) * t[None, None, :]                                   # (E, R, N)
-    gK_cols = V @ (Y @ (Vh[:, :, cidx] * t[cidx][None, None, :]))            # (E, N, C)
+    Vr = np.ascontiguousarray(V[:, ridx, :])
+    gR_rows = (Vr * s[:, None, :]) @ Vi                                      # (E, R, N)
+    gK_rows = ((Vr @ Y) @ Vh) * t[None, None, :]                             # (E, R, N)
+    gK_cols = V @ (Y @ np.ascontiguousarray(Vh[:, :, cidx] * t[cidx][None, None, :]))  # (E, N, C)
     bad = np.nonzero(~(cond <= guard))[0]
     if bad.size:
         gr, gk, ga = sign_newton(lam_r[bad], lam_a[bad], lam_k[bad])
         gR_rows[bad] = gr[:, ridx, :]
         gK_rows[bad] = gk[:, ridx, :]
         gK_cols[bad] = gk[:, :, cidx]
-    out = np.empty((eps.size, len(ks), n.size), complex)
     tr = t[ridx]
+    E, nb = eps.size, n.size
+    gKc = gK_cols.reshape(E, N, nb, 2)
+    cc = np.array([[pos[int(m)] + u for u in (0, 1)] for m in n])            # (nb, 2)
+    # g^A[j, cols of n] = −t_j conj(g^R[rows of n, j]) t_col
+    gA = -np.conj(gR_rows[:, cc, :]) * t[None, None, None, :] * tr[cc][None, :, :, None]
+    out = np.empty((E, len(ks), nb), complex)
     for j, k in enumerate(ks):
-        for i, m in enumerate(n):
-            r = pos[m + k]
-            c = pos[m]
-            rr = slice(r, r + 2)
-            A = tr[rr, None] * gR_rows[:, rr, :] * t[None, :]                # τ3 gR τ3 rows n+k
-            B = tr[rr, None] * gK_rows[:, rr, :] * t[None, :]                # τ3 gK τ3 rows n+k
-            # g^A[:, cols n] = −T conj(g^R[rows n, :])ᵀ T
-            gA_cols = -(t[None, :, None] * np.conj(np.swapaxes(gR_rows[:, c:c + 2, :], -1, -2))
-                        * tr[c:c + 2][None, None, :])
-            out[:, j, i] = (np.einsum("eab,eba->e", A, gK_cols[:, :, 2 * i:2 * i + 2])
-                            + np.einsum("eab,eba->e", B, gA_cols))
+        rr = np.array([[pos[int(m) + k] + u for u in (0, 1)] for m in n])     # (nb, 2)
+        A = tr[rr][None, :, :, None] * gR_rows[:, rr, :] * t[None, None, None, :]   # τ3 gR τ3
+        B = tr[rr][None, :, :, None] * gK_rows[:, rr, :] * t[None, None, None, :]   # τ3 gK τ3
+        out[:, j, :] = (np.einsum("ebaj,ejba->eb", A, gKc)
+                        + np.einsum("ebaj,ebaj->eb", B, gA))
     return _PREF * out, int(bad.size)
 
 
