@@ -82,7 +82,7 @@ def plot_exact_map(m: ExactMap, axs):
                        norm=TwoSlopeNorm(vcenter=0.0, vmin=vmin, vmax=1.0))
     ax.figure.colorbar(pc, ax=ax, label=r"$n_s/n_s^{(0)}$ (exact, DC)")
     if m.converged.any() and np.nanmin(m.ratio) < 0 < np.nanmax(m.ratio) and min(m.ratio.shape) > 1:
-        ax.contour(W, T, np.nan_to_num(m.ratio, nan=1.0), levels=[0.0], colors="k")
+        ax.contour(W, T, np.ma.masked_invalid(m.ratio), levels=[0.0], colors="k")
         ax.plot([], [], "k-", label="exact $n_s = 0$")
     line = m.extra.get("theta2_zero_line")
     if line is not None and np.any(np.isfinite(line)):
