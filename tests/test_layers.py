@@ -26,7 +26,9 @@ LAYER_OF = {
     "floquetsym.observables": "observables", "floquetsym.pairs": "observables",
     "floquetsym.heating": "observables", "floquetsym.floquet": "observables",
     "floquetsym.floquet_bands": "observables", "floquetsym.floquet_fit": "observables",
-    "floquetsym.scaling": "observables", "floquetsym.series": "observables", "floquetsym.__main__": "app",
+    "floquetsym.scaling": "observables", "floquetsym.series": "observables",
+    "floquetsym.floquet_zone": "observables", "floquetsym.exact_map": "observables",
+    "floquetsym.__main__": "app",
 }
 #: modules a new file may be placed in without editing this table: by package prefix
 PREFIX_LAYERS = (("floquetsym.app", "app"), ("numerics", "numerics"))
