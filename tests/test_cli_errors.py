@@ -93,11 +93,11 @@ def test_internal_error_keeps_traceback_and_asks_for_report(monkeypatch, capsys)
 
 def test_html_report_has_no_raw_markdown(tmp_path):
     from floquetsym.app.panels import Claim, Panel, PanelOutput
-    from floquetsym.app.reproduce import write_report
+    from floquetsym.app.reproduce import Done, write_report
     out = PanelOutput(claims=[Claim("a **bold** claim", "1 ± 0", "> 0", True)],
                       notes="**note** with `code`")
-    write_report(tmp_path, [(Panel("p", "t", None), out, "", 1.0)], [], quick=True, elapsed=1.0,
-                 interrupted=True)
+    write_report(tmp_path, [Done(Panel("p", "t", None), out, "", 1.0)], [], quick=True,
+                 elapsed=1.0, interrupted=True)
     html = (tmp_path / "report.html").read_text()
     assert "**" not in html and "<strong>Interrupted: partial report.</strong>" in html
     assert "<strong>note</strong>" in html and "<code>code</code>" in html
