@@ -6,10 +6,10 @@ Rows
      Keldysh matrix (``sign_newton``) measured in the same run; ratio = Newton / eig.
   2. total time of one DC n_s at 1e-6 relative (ω0 = 1.9Δ, θ = 0.05Δ, γ = 1e-2Δ, T = 0; window,
      adaptive zone quadrature, M → M+2 check) — the baseline against which the perturbative
-     route is quoted: row 3 times n_s^(0) + n_s^(2) from ``floquetsym.observables`` at the same
+     route is quoted: a second row times n_s^(0) + n_s^(2) from ``floquetsym.observables`` at the same
      point; ratio = exact / perturbative (the perturbative kernels' speed-up), and the relative
      difference of the two DC values (which differ by O(θ⁴) physics, not error).
-  4. exact DC n_s at 1e-6 relative on the 9 points θ ∈ {0.3, 0.6, 1.0}Δ × ω0 ∈ {1, 2, 2.2}Δ
+  3. exact DC n_s at 1e-6 relative on the 9 points θ ∈ {0.3, 0.6, 1.0}Δ × ω0 ∈ {1, 2, 2.2}Δ
      (γ = 1e-2Δ, T = 0; 3 points under --quick): the fast path
      (``floquetsym.floquet_zone.ns_fast``: small window, coarse outer zone part, unfolded tail,
      half zone, Gauss–Kronrod, truncation b → b+2) against the windowed solver
