@@ -38,9 +38,18 @@ GAMMA_MIN = 1e-8
 BACKENDS = ("numeric", "symbolic")
 
 
-def _check(p, order, harmonic):
+#: highest order accepted (the numeric recursion works at any order; the cost grows ~k⁵)
+MAX_ORDER = 40
+#: highest order of the symbolic traces (their kernels grow quickly beyond)
+SYMBOLIC_MAX_ORDER = 4
+
+
+def _check(p, order, harmonic, backend="numeric"):
     require(isinstance(p, DriveParams), "p", type(p).__name__, "a DriveParams")
-    order = require_int("order", order, 0, 2)
+    order = require_int("order", order, 0, MAX_ORDER)
+    if backend == "symbolic":
+        require(order <= SYMBOLIC_MAX_ORDER, "order", order,
+                f"<= {SYMBOLIC_MAX_ORDER} with backend='symbolic' (any order with 'numeric')")
     if harmonic is None:
         harmonic = order % 2
     harmonic = require_int("harmonic", harmonic)
@@ -89,8 +98,9 @@ def superfluid_density(p: DriveParams, order: int = 0, harmonic: int | None = No
     Parameters
     ----------
     p : DriveParams — Δ, θ, ω0, γ, T (T ≥ 0; T = 0 uses h = sign ω).
-    order : k ∈ {0, 1, 2}; the value includes θ^k.
-    harmonic : n, the coefficient of e^{−inω0t}; default 0 for k = 0, 2 and 1 for k = 1;
+    order : k ≥ 0 (any order with the numeric backend, k ≤ 4 with the symbolic one); the value
+        includes θ^k.
+    harmonic : n, the coefficient of e^{−inω0t}; default k mod 2 (0 for even k, 1 for odd k);
         allowed n ∈ {−k, −k+2, …, k}.
     rtol, atol : quadrature tolerances (relative to |value/θ^k|, and absolute).
 
@@ -117,7 +127,8 @@ def superfluid_density(p: DriveParams, order: int = 0, harmonic: int | None = No
     >>> r.value < 0
     True
     """
-    order, harmonic = _check(p, order, harmonic)
+    require(backend in BACKENDS, "backend", backend, f"in {BACKENDS}")
+    order, harmonic = _check(p, order, harmonic, backend)
     f = ns_integrand_function(p, order, harmonic, backend)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
@@ -178,7 +189,7 @@ def ldos(p: DriveParams, omega, order: int = 2) -> Result:
     Pointwise closed-form evaluation of the order-by-order blocks g^(k)_0(ω) (odd orders have
     no m = 0 block, so they vanish).  ``error`` is 0: there is no quadrature.
     """
-    order = require_int("order", order, 0, 2)
+    order = require_int("order", order, 0, MAX_ORDER)
     w = np.asarray(omega, dtype=float)
     require(w.ndim == 1 and np.all(np.isfinite(w)), "omega", "array", "a finite 1-D array")
     require(p.gamma >= GAMMA_MIN * p.delta, "gamma", p.gamma, f">= {GAMMA_MIN:g}*delta")

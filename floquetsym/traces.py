@@ -37,7 +37,7 @@ from .params import require_int
 # SymPy, floquetsym.keldysh and floquetsym.hierarchy_solve are imported inside the functions that
 # build expressions, so that a warm (disk-cached) kernel never imports SymPy.
 
-__all__ = ["ns_trace", "trace_t3t3"]
+__all__ = ["ns_trace", "ns_trace_latex", "trace_t3t3"]
 
 
 def trace_t3t3(a, b):
@@ -46,7 +46,7 @@ def trace_t3t3(a, b):
 
 
 def _validate(order, harmonic):
-    order = require_int("order", order, 0, 2)
+    order = require_int("order", order, 0, 4)
     harmonic = require_int("harmonic", harmonic, -order, order)
     if (harmonic - order) % 2:
         raise ValueError(f"harmonic={harmonic!r} is not allowed: need harmonic ≡ order (mod 2)")
@@ -71,3 +71,36 @@ def ns_trace(order: int, harmonic: int):
             b = h[order - i, mp]
             total += trace_t3t3(a.R, b.K) + trace_t3t3(a.K, b.A)
     return sp.I / (16 * sp.pi) * total
+
+
+def ns_trace_latex(order: int, harmonic: int, *, expand: bool = False) -> str:
+    r"""LaTeX of the integrand F_{k,n}(ω) (module docstring), k ≤ 4.
+
+    ``expand=False``: the trace written in the hierarchy blocks, one term per non-vanishing
+    (i, m') pair, e.g. for k = 2, n = 0 the three splits of Eq. (A6); each block
+    :math:`g^{(i)X}_{m}(\omega+m'\omega_0)` is printed by ``hierarchy(k).latex(i, m, X)``.
+    ``expand=True``: the full expression in the zeroth-order functions (``s^{R}_{n}`` for
+    s^R(ω + nω0) …) — readable up to k = 2; above that it runs to megabytes."""
+    import sympy as sp
+
+    from .hierarchy_solve import shifts_of
+    from .keldysh import latex_names
+    order, harmonic = _validate(order, harmonic)
+    if expand:
+        e = ns_trace(order, harmonic)
+        return sp.latex(e, symbol_names=latex_names(e))
+
+    def blk(i, m, comp, mp):
+        arg = r"\omega" if mp == 0 else rf"\omega{mp:+d}\omega_0"
+        return rf"g^{{({i}){comp}}}_{{{m}}}({arg})"
+    terms = []
+    for i in range(order + 1):
+        for mp in shifts_of(order - i):
+            m = harmonic - mp
+            if abs(m) > i or (m - i) % 2:
+                continue
+            a = (blk(i, m, "R", mp), blk(i, m, "K", mp))
+            b = (blk(order - i, mp, "K", 0), blk(order - i, mp, "A", 0))
+            terms.append(rf"\mathrm{{Tr}}\big[\tau_3 {a[0]}\tau_3 {b[0]} + \tau_3 {a[1]}\tau_3 {b[1]}\big]")
+    return (rf"F_{{{order},{harmonic}}}(\omega) = \frac{{i}}{{16\pi}}\Big\{{"
+            + r" \\ + ".join(terms) + r"\Big\}")

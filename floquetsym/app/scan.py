@@ -74,7 +74,7 @@ def equilibrium_point(*, gamma: float, temperature: float = 0.0, delta: float = 
     """
     from scipy.integrate import quad
 
-    from floquetsym.conventions import distribution
+    from floquetsym.conventions import distribution, reservoir_z
     from floquetsym.validity import check_domain
     p = _params(gamma=gamma, temperature=temperature, delta=delta)
     check_domain("equilibrium_point", p)
@@ -83,7 +83,7 @@ def equilibrium_point(*, gamma: float, temperature: float = 0.0, delta: float = 
         return _equilibrium_lorentzian(p)
 
     def f(w):
-        z = w + 1j * p.gamma
+        z = reservoir_z(w, p.gamma, "R")
         return float(distribution(np.array(w), p.temperature)) * (1.0 / (z * z - p.delta ** 2)).imag
 
     L = 200.0 * (p.delta + p.gamma)

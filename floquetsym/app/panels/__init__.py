@@ -28,7 +28,7 @@ __all__ = ["Check", "Claim", "Panel", "PanelOutput", "PANEL_MODULES", "available
            "verdict", "outcome", "VERDICTS", "claim_to_json", "claim_from_json", "fmt"]
 
 # Order = order in the report.
-PANEL_MODULES = ("fig2a", "ns", "floquet", "exact_map", "pairs", "kb", "kb_check", "bdg1d")
+PANEL_MODULES = ("fig2a", "ns", "floquet", "series", "exact_map", "pairs", "kb", "kb_check", "bdg1d")
 
 VERDICTS = ("PASS", "DIFFERS", "UNDECIDED", "SHOWN")
 
