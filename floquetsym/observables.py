@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .integrate import integrate_real_line
-from .params import DriveParams, require, require_int
+from .params import DriveParams, require, require_finite, require_int
 from .recursion import FloquetBlocks, ns_integrand
 from .result import ConvergenceWarning, Result
 from .validity import check_domain
@@ -118,6 +118,9 @@ def superfluid_density(p: DriveParams, order: int = 0, harmonic: int | None = No
     True
     """
     order, harmonic = _check(p, order, harmonic)
+    rtol = require_finite("rtol", rtol)
+    require(1e-14 <= rtol < 1e-2, "rtol", rtol, "in [1e-14, 1e-2): looser tolerances give "
+            "error estimates that no longer bound the error")
     f = ns_integrand_function(p, order, harmonic, backend)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)

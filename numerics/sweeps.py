@@ -45,6 +45,8 @@ from floquetsym._io import atomic_write
 
 __all__ = ["SweepResult", "sweep", "grid", "parse_range", "code_hash", "JOURNAL_FORMAT"]
 
+#: most points of one range or grid (a mistyped 'a:b:100000000' is refused, not run)
+MAX_POINTS = 1_000_000
 #: version of the journal layout (header line + records with key, code, row)
 JOURNAL_FORMAT = 2
 
@@ -61,7 +63,7 @@ def parse_range(text: str) -> np.ndarray:
             vals = np.array([float(x) for x in text.split(",")])
         elif len(parts) in (3, 4):
             a, b, n = float(parts[0]), float(parts[1]), int(parts[2])
-            if n < 1:
+            if not 1 <= n <= MAX_POINTS:
                 raise ValueError
             if len(parts) == 4:
                 if parts[3] != "log" or a <= 0 or b <= 0:
@@ -73,7 +75,7 @@ def parse_range(text: str) -> np.ndarray:
             raise ValueError
     except ValueError:
         raise ValueError(f"range {text!r} is not allowed: need 'x', 'x,y,...', 'a:b:n' or "
-                         "'a:b:n:log' (a, b > 0 for log, n >= 1)") from None
+                         f"'a:b:n:log' (a, b > 0 for log, 1 <= n <= {MAX_POINTS})") from None
     if not np.all(np.isfinite(vals)):
         raise ValueError(f"range {text!r} is not allowed: values must be finite")
     return vals
@@ -83,6 +85,10 @@ def grid(**axes: Iterable) -> list[dict]:
     """Cartesian product of the named axes, last axis fastest; scalars are fixed values."""
     names = list(axes)
     values = [np.atleast_1d(np.asarray(v, dtype=float)).tolist() for v in axes.values()]
+    total = math.prod(len(v) for v in values)
+    if total > MAX_POINTS:
+        raise ValueError(f"grid of {total} points is not allowed: need at most {MAX_POINTS} "
+                         f"points ({' x '.join(f'{n}={len(v)}' for n, v in zip(names, values))})")
     points = [{}]
     for name, vals in zip(names, values):
         points = [{**p, name: v} for p in points for v in vals]
