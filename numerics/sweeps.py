@@ -269,11 +269,14 @@ def _watch_parent(parent: int, period: float = 0.5) -> None:
 
 def _worker_init(parent: int) -> None:
     """Initializer of the default pool's workers: parent-death check (any platform with
-    getppid), plus the kernel's parent-death signal where Linux offers it."""
+    getppid), plus the kernel's parent-death signal where Linux offers it.  Ctrl-C reaches
+    the whole foreground process group: workers ignore it and the parent, which handles it,
+    cancels the remaining points."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         try:
             import ctypes
-            import signal
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)          # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
@@ -334,6 +337,7 @@ def sweep(func: Callable[..., Mapping], points: list[dict], *, executor: cf.Exec
         bar = tqdm(total=len(points), initial=len(points) - len(todo), desc=func.__name__, unit="pt")
     fh = open(journal, "a") if journal is not None else None
     futures: dict = {}
+    interrupted = False
     try:
         futures = {executor.submit(func, **points[i]): i for i in todo}
         for fut in cf.as_completed(futures):
@@ -347,6 +351,7 @@ def sweep(func: Callable[..., Mapping], points: list[dict], *, executor: cf.Exec
             if bar is not None:
                 bar.update(1)
     except BaseException:
+        interrupted = True
         for f in futures:
             f.cancel()
         raise
@@ -355,8 +360,8 @@ def sweep(func: Callable[..., Mapping], points: list[dict], *, executor: cf.Exec
             fh.close()
         if bar is not None:
             bar.close()
-        if own and todo:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if own and todo:     # after an interruption, do not wait for the running points
+            executor.shutdown(wait=not interrupted, cancel_futures=True)
 
     rows = [done[k] for k in keys]
     for r in rows:
