@@ -228,9 +228,8 @@ def _read_journal(journal: Path, name: str, code: str, force: bool) -> tuple[dic
                 continue
             for fld in ("key", "code", "row"):
                 if fld not in rec:
-                    raise _refuse(journal, n, f"field {fld!r} is missing (not a sweep record"
-                                              + (", or a journal of an older floquetsym" if fld == "code" else "")
-                                              + ")")
+                    older = ", or a journal of an older floquetsym" if fld == "code" else ""
+                    raise _refuse(journal, n, f"field {fld!r} is missing (not a sweep record{older})")
             if not isinstance(rec["key"], str):
                 raise _refuse(journal, n, f"field 'key' = {rec['key']!r} is not a string")
             row = rec["row"]
