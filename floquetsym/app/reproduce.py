@@ -19,7 +19,7 @@ from pathlib import Path
 from floquetsym.app.panels import Claim, PanelOutput, available_panels
 from floquetsym.result import provenance
 
-__all__ = ["reproduce", "write_report", "select_panels"]
+__all__ = ["reproduce", "write_report"]
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def _cell(x) -> str:
     return str(x).replace("|", "\\|").replace("\n", " ")
 
 
-def _inline_html(text: str) -> str:
+def _inline_html(text) -> str:
     """Escape ``text`` for HTML and render the Markdown emphasis it may carry (``**bold**``,
     ```code```), so that no raw Markdown reaches report.html."""
     out = html.escape(str(text))
@@ -103,18 +103,6 @@ def write_report(out: Path, done: list[tuple], missing: list[str], *, quick: boo
                                      "</title><body>" + "\n".join(body) + "</body>")
 
 
-def select_panels(only: list[str] | None = None) -> tuple[list, list[str]]:
-    """The panels to run (all, or those named in ``only``) and the missing modules; an unknown
-    name is a ``ValueError`` listing the available ones."""
-    panels, missing = available_panels()
-    if only:
-        unknown = sorted(set(only) - {p.name for p in panels})
-        if unknown:
-            raise ValueError(f"--only={unknown}: no such panel; available: {[p.name for p in panels]}")
-        panels = [p for p in panels if p.name in only]
-    return panels, missing
-
-
 def reproduce(out: str | Path = "floquetsym-out", *, quick: bool = False,
               only: list[str] | None = None, progress: bool = True) -> Path:
     """Run every available panel into ``out`` and write the report; returns the report path."""
@@ -122,9 +110,14 @@ def reproduce(out: str | Path = "floquetsym-out", *, quick: bool = False,
     matplotlib.use("Agg", force=False)
     from tqdm.auto import tqdm
 
-    panels, missing = select_panels(only)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    panels, missing = available_panels()
+    if only:
+        unknown = sorted(set(only) - {p.name for p in panels})
+        if unknown:
+            raise ValueError(f"only={unknown}: no such panel; available: {[p.name for p in panels]}")
+        panels = [p for p in panels if p.name in only]
     key = "quick_seconds" if quick else "full_seconds"
     expected = sum(getattr(p, key) for p in panels)
     log.warning("floquetsym reproduce: %d panels, expected about %.0f s on 2 cores", len(panels), expected)
