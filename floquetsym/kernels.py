@@ -10,8 +10,8 @@ user and writable by nobody else are ever executed; see docs/validity.md.
 The file is keyed by a sha256 of (package version, generator version, kernel key, and either
 the ``srepr`` of the expressions or — for a *factory* — the source text of the modules that
 build them).  The key and a checksum of the body are stored in the file and verified before it
-is executed; a corrupt, undecodable or stale file is regenerated, never trusted.  Writes are atomic
-(temporary file + ``os.replace``).  Functions are never pickled and ``hash()`` is never used.
+is executed; a corrupt, undecodable or stale file is regenerated, never trusted.  Writes are
+atomic (temporary file + ``os.replace``).  Functions are never pickled and ``hash()`` is never used.
 
 The warm path (a cache hit for a factory kernel such as :func:`block_kernel`) imports neither
 SymPy nor the hierarchy: the key is computed from module source text only.

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .integrate import integrate_real_line
-from .params import DriveParams, require, require_int
+from .params import DriveParams, require, require_finite, require_int
 from .recursion import FloquetBlocks, ns_integrand
 from .result import ConvergenceWarning, Result
 from .validity import check_domain
@@ -129,6 +129,9 @@ def superfluid_density(p: DriveParams, order: int = 0, harmonic: int | None = No
     """
     require(backend in BACKENDS, "backend", backend, f"in {BACKENDS}")
     order, harmonic = _check(p, order, harmonic, backend)
+    rtol = require_finite("rtol", rtol)
+    require(1e-14 <= rtol < 1e-2, "rtol", rtol, "in [1e-14, 1e-2): looser tolerances give "
+            "error estimates that no longer bound the error")
     f = ns_integrand_function(p, order, harmonic, backend)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)

@@ -45,6 +45,8 @@ from floquetsym._io import atomic_write
 
 __all__ = ["SweepResult", "sweep", "grid", "parse_range", "code_hash", "JOURNAL_FORMAT"]
 
+#: most points of one range or grid (a mistyped 'a:b:100000000' is refused, not run)
+MAX_POINTS = 1_000_000
 #: version of the journal layout (header line + records with key, code, row)
 JOURNAL_FORMAT = 2
 
@@ -61,7 +63,7 @@ def parse_range(text: str) -> np.ndarray:
             vals = np.array([float(x) for x in text.split(",")])
         elif len(parts) in (3, 4):
             a, b, n = float(parts[0]), float(parts[1]), int(parts[2])
-            if n < 1:
+            if not 1 <= n <= MAX_POINTS:
                 raise ValueError
             if len(parts) == 4:
                 if parts[3] != "log" or a <= 0 or b <= 0:
@@ -73,7 +75,7 @@ def parse_range(text: str) -> np.ndarray:
             raise ValueError
     except ValueError:
         raise ValueError(f"range {text!r} is not allowed: need 'x', 'x,y,...', 'a:b:n' or "
-                         "'a:b:n:log' (a, b > 0 for log, n >= 1)") from None
+                         f"'a:b:n:log' (a, b > 0 for log, 1 <= n <= {MAX_POINTS})") from None
     if not np.all(np.isfinite(vals)):
         raise ValueError(f"range {text!r} is not allowed: values must be finite")
     return vals
@@ -83,6 +85,10 @@ def grid(**axes: Iterable) -> list[dict]:
     """Cartesian product of the named axes, last axis fastest; scalars are fixed values."""
     names = list(axes)
     values = [np.atleast_1d(np.asarray(v, dtype=float)).tolist() for v in axes.values()]
+    total = math.prod(len(v) for v in values)
+    if total > MAX_POINTS:
+        raise ValueError(f"grid of {total} points is not allowed: need at most {MAX_POINTS} "
+                         f"points ({' x '.join(f'{n}={len(v)}' for n, v in zip(names, values))})")
     points = [{}]
     for name, vals in zip(names, values):
         points = [{**p, name: v} for p in points for v in vals]
@@ -222,9 +228,8 @@ def _read_journal(journal: Path, name: str, code: str, force: bool) -> tuple[dic
                 continue
             for fld in ("key", "code", "row"):
                 if fld not in rec:
-                    raise _refuse(journal, n, f"field {fld!r} is missing (not a sweep record"
-                                              + (", or a journal of an older floquetsym" if fld == "code" else "")
-                                              + ")")
+                    older = ", or a journal of an older floquetsym" if fld == "code" else ""
+                    raise _refuse(journal, n, f"field {fld!r} is missing (not a sweep record{older})")
             if not isinstance(rec["key"], str):
                 raise _refuse(journal, n, f"field 'key' = {rec['key']!r} is not a string")
             row = rec["row"]
@@ -263,11 +268,14 @@ def _watch_parent(parent: int, period: float = 0.5) -> None:
 
 def _worker_init(parent: int) -> None:
     """Initializer of the default pool's workers: parent-death check (any platform with
-    getppid), plus the kernel's parent-death signal where Linux offers it."""
+    getppid), plus the kernel's parent-death signal where Linux offers it.  Ctrl-C reaches
+    the whole foreground process group: workers ignore it and the parent, which handles it,
+    cancels the remaining points."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         try:
             import ctypes
-            import signal
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)          # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
@@ -328,6 +336,7 @@ def sweep(func: Callable[..., Mapping], points: list[dict], *, executor: cf.Exec
         bar = tqdm(total=len(points), initial=len(points) - len(todo), desc=func.__name__, unit="pt")
     fh = open(journal, "a") if journal is not None else None
     futures: dict = {}
+    interrupted = False
     try:
         futures = {executor.submit(func, **points[i]): i for i in todo}
         for fut in cf.as_completed(futures):
@@ -341,6 +350,7 @@ def sweep(func: Callable[..., Mapping], points: list[dict], *, executor: cf.Exec
             if bar is not None:
                 bar.update(1)
     except BaseException:
+        interrupted = True
         for f in futures:
             f.cancel()
         raise
@@ -349,8 +359,8 @@ def sweep(func: Callable[..., Mapping], points: list[dict], *, executor: cf.Exec
             fh.close()
         if bar is not None:
             bar.close()
-        if own and todo:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if own and todo:     # after an interruption, do not wait for the running points
+            executor.shutdown(wait=not interrupted, cancel_futures=True)
 
     rows = [done[k] for k in keys]
     for r in rows:

@@ -156,3 +156,15 @@ def test_code_hash_follows_the_source(tmp_path, monkeypatch):
     assert code_hash(mod_h18.f) != h1
     from floquetsym.app.scan import ns_point, pairs_point
     assert code_hash(ns_point) == code_hash(pairs_point)       # same module, same library
+
+
+@pytest.mark.parametrize("argv, name", [
+    (["ns", "--rtol", "1e300"], "rtol"),
+    (["scan", "equilibrium", "--gamma", "0.01:0.1:100000000", "--out", "{tmp}/x"], "range"),
+    (["scan", "equilibrium", "--gamma", "0.01:0.1:1000", "--T", "0:1:1001", "--out", "{tmp}/x"],
+     "grid"),
+])
+def test_tolerance_and_grid_size_bounds(argv, name, tmp_path):
+    line = _one_line(_cli(*[a.replace("{tmp}", str(tmp_path)) for a in argv]))
+    assert line.startswith(f"floquetsym: error: {name}")
+    assert not list(tmp_path.iterdir())

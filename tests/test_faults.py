@@ -48,17 +48,20 @@ def reference(tmp_path_factory):
     return {s: stem.with_name(stem.name + s).read_bytes() for s in OUTPUTS}
 
 
-def _interrupt(stem, executor, sig, after):
+def _interrupt(stem, executor, sig, after, group=False):
     """Start the scan, send ``sig`` once ``after`` points are journaled; return the exit code."""
     journal = stem.with_name(stem.name + ".journal.jsonl")
     proc = subprocess.Popen(_cmd(stem, executor), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=_env(), cwd=ROOT, start_new_session=True)
+                            text=True, env=_env(), cwd=ROOT, start_new_session=True)
     deadline = time.time() + 300
     while _records(journal) < after and proc.poll() is None and time.time() < deadline:
         time.sleep(0.005)
-    os.kill(proc.pid, sig)
+    if group:
+        os.killpg(proc.pid, sig)         # Ctrl-C in a terminal: the whole process group
+    else:
+        os.kill(proc.pid, sig)
     try:
-        proc.communicate(timeout=120)
+        _, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -71,16 +74,21 @@ def _interrupt(stem, executor, sig, after):
         except ProcessLookupError:
             leftover = False
         assert not leftover, "workers of the killed scan are still alive"
+    else:
+        assert "Traceback" not in err and err.strip().splitlines()[-1] == "floquetsym: interrupted", err
     return proc.returncode
 
 
 @pytest.mark.parametrize("executor", ["serial", "process"])
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
-def test_kill_at_random_point_then_resume_is_byte_identical(tmp_path, reference, sig, executor):
-    rng = np.random.default_rng([int(sig), len(executor), 18])
+@pytest.mark.parametrize("sig, group", [(signal.SIGINT, False), (signal.SIGINT, True),
+                                        (signal.SIGKILL, False)],
+                         ids=["SIGINT", "SIGINT-group", "SIGKILL"])
+def test_kill_at_random_point_then_resume_is_byte_identical(tmp_path, reference, sig, group,
+                                                            executor):
+    rng = np.random.default_rng([int(sig), int(group), len(executor), 18])
     stem = tmp_path / "ns"
     for after in sorted(rng.integers(1, N_POINTS - 4, size=2)):
-        code = _interrupt(stem, executor, sig, int(after))
+        code = _interrupt(stem, executor, sig, int(after), group)
         assert code == (130 if sig == signal.SIGINT else -signal.SIGKILL)
         assert after <= _records(_journal(stem)) < N_POINTS      # interrupted mid-scan
         assert not stem.with_name("ns.csv").exists()

@@ -140,8 +140,7 @@ def check_point(quantity: str, point: dict) -> None:
     p = _params(**point)
     if quantity == "ns":
         from floquetsym.observables import _check
-        _check(p, int(point.get("order", 2)) if not isinstance(point.get("order", 2), bool) else
-               point["order"], point.get("harmonic"))
+        _check(p, point.get("order", 2), point.get("harmonic"))
     elif quantity == "pairs":
         from floquetsym.validity import check_domain
         check_domain("pair_excitations", p)
