@@ -187,11 +187,14 @@ def test_verdict_rules_on_legacy_and_typed_rows():
     assert v == "UNDECIDED" and why
     # checks decide, not `passed`; an undecided reason holds whichever way the number falls
     k_ok, k_bad = Check("x", 0.5, "<", 1.0), Check("x", 1.5, "<", 1.0)
-    assert verdict(Claim("a", "", "", True, checks=(k_bad,)))[0] == "DIFFERS"
+    assert verdict(Claim("a", "", "", None, checks=(k_bad,)))[0] == "DIFFERS"
+    assert Claim("a", "", "", None, checks=(k_bad,)).passed is False
     assert verdict(Claim("a", "", "", None, checks=(k_ok,)))[0] == "PASS"
+    with pytest.raises(ValueError, match="contradicts"):
+        Claim("a", "", "", True, checks=(k_bad,))
     for k in (k_ok, k_bad):
-        assert verdict(Claim("a", "", "", None, checks=(k,), undecided="quick grid")) == \
-            ("UNDECIDED", "quick grid")
+        c = Claim("a", "", "", None, checks=(k,), undecided="quick grid")
+        assert verdict(c) == ("UNDECIDED", "quick grid") and c.passed is None
     assert verdict(Claim("a", "f.png", "", None, figure_only=True))[0] == "SHOWN"
     assert Check("e", -0.98, "within", -1.0, 0.05).holds()
     assert not Check("e", float("nan"), "within", -1.0, 0.05).holds()

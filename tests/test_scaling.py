@@ -100,7 +100,9 @@ def test_plots_draw_data_and_fit():
     assert np.allclose(line.get_ydata(), np.abs(f.predict(line.get_xdata())))
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     axes = plot_fig2b(DriveParams(theta=0.2), omega=np.linspace(-3, 3, 61))
-    assert len(axes) == 3 and all(len(a.get_lines()) == 3 for a in axes)
+    fig = axes[0].figure                 # order 0 and occupied LDOS left, θ² term on a twin axis
+    assert len(axes) == 3 and all(len(a.get_lines()) == 2 for a in axes)
+    assert sum(len(a.get_lines()) for a in fig.axes) == 9 and len(fig.axes) == 6
     axes = plot_fig2c(np.array([1.0, 2.0]), np.array([-0.1, -1.0]), np.array([0.1 + 0.01j, 0.2 + 0.1j]),
                       theta=0.2, gamma=0.01)
     assert np.allclose(axes[0].get_lines()[0].get_ydata(), [-0.1, -1.0])

@@ -98,8 +98,8 @@ class Claim:
     ``passed`` (True/False, or None when not decided) and ``source`` (where in the paper).
     The rest are keyword-only extras read by :func:`verdict` and the report:
 
-    ``checks``      the criterion as :class:`Check` s (then the verdict follows them, not
-                    ``passed``);
+    ``checks``      the criterion as :class:`Check` s (then the verdict follows them and
+                    ``passed`` is set from them: None while undecided);
     ``value``, ``uncertainty``, ``unit``  the deciding number, typed;
     ``undecided``   why the run cannot decide (UNDECIDED, whichever way the number falls);
     ``figure_only`` the paper only shows a figure (SHOWN);
@@ -124,6 +124,18 @@ class Claim:
     approximate: str = ""
     beyond_paper: bool = False
     numerics: bool = False
+
+    def __post_init__(self):
+        # with checks, `passed` follows them (None while undecided); a contradiction is an error
+        if not self.checks:
+            return
+        if self.figure_only:
+            raise ValueError("figure_only=True with checks: a figure-only row has no criterion")
+        ok = all(k.holds() for k in self.checks)
+        if self.passed is not None and bool(self.passed) != ok:
+            raise ValueError(f"passed={self.passed!r} contradicts the checks of {self.claim!r} "
+                             f"(they give {ok}); leave passed=None")
+        object.__setattr__(self, "passed", None if self.undecided else ok)
 
     @property
     def criterion(self) -> str:
@@ -188,8 +200,13 @@ def claim_from_json(d: dict) -> Claim:
     """Inverse of :func:`claim_to_json` (used to reuse finished panels)."""
     names = {f.name for f in fields(Claim)}
     kw = {k: v for k, v in d.items() if k in names and k != "checks"}
-    checks = tuple(Check(k["quantity"], k["value"], k["op"], k["bound"], k.get("tol"))
+    def num(x):          # non-finite floats are stored as "inf", "-inf", "nan"
+        return float(x) if x in ("inf", "-inf", "nan") else x
+    checks = tuple(Check(k["quantity"], num(k["value"]), k["op"], num(k["bound"]), k.get("tol"))
                    for k in d.get("checks", ()))
+    for k in ("value", "uncertainty"):
+        if k in kw:
+            kw[k] = num(kw[k])
     return Claim(**kw, checks=checks)
 
 

@@ -101,6 +101,7 @@ def _spacetime_figure(r, path: Path, title: str, slips: bool = True) -> None:
     from numerics.bdg1d_plots import plot_phase_profile, plot_spacetime
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.0), width_ratios=(2.2, 1))
     plot_spacetime(r, ax=ax, inset=False, slips=slips)
+    ax.grid(False)
     ax.set_title(title)
     if ax.get_legend() is not None:
         legend_outside(ax, "below", ncol=1)
@@ -125,10 +126,10 @@ def _run(out_dir: Path, quick: bool) -> PanelOutput:
     rh = compute(quick, hartree=-1)
     out_dir = Path(out_dir)
     gam = f"γ_el = {fmt(GAMMA_EL)}J (Born; this disorder sample {fmt(r.gamma_el, 3)}J)"
-    t_note = ("" if r.params.n_sites == 512 else " (paper: 512)") + (
-        "" if r.times[-1] >= 200 else f", t ≤ {fmt(r.times[-1])}/J (quick grid)")
+    n_note = "" if r.params.n_sites == 512 else " (paper: 512)"
+    t_note = "" if r.times[-1] >= 200 else f", t ≤ {fmt(r.times[-1])}/J (quick grid)"
     _spacetime_figure(r, out_dir / "fig3a.png",
-                      f"Fig. 3a: λ 1.2J → 2J, N = {r.params.n_sites}, {gam}{t_note}")
+                      f"Fig. 3a: λ 1.2J → 2J, N = {r.params.n_sites}{n_note}{t_note},\n{gam}")
     _spacetime_figure(rh, out_dir / "fig3a_hartree.png",
                       f"with the Hartree term −λ(n_i − ½) (not in the paper), "
                       f"N = {rh.params.n_sites}", slips=False)
