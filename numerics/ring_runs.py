@@ -157,8 +157,10 @@ def _main(argv=None):
         save_stiffness(r, out / f"{tag}.npz")
         print(tag, "t_neg", r.t_negative(), "t_slip", r.t_first_slip(), "t_lin", r.t_linear())
     else:
+        fixed = {k: v for k, v in (("n_sites", a.n_sites), ("t_max", a.t_max))
+                 if v != {"n_sites": 512, "t_max": 200.0}[k]}     # same journal keys as defaults
         run_map(out / f"map_{a.band}", points=map_points(band=a.band, seeds=range(a.seeds),
-                                                        n_sites=a.n_sites, t_max=a.t_max))
+                                                        **fixed))
 
 
 if __name__ == "__main__":
