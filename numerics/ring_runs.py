@@ -32,8 +32,9 @@ def slip_rates(events: np.ndarray, t_max: float, n_sites: int) -> tuple[float, f
 
 def map_point(*, hopping: float, gamma_el: float, hartree: float, seed: float,
               n_sites: float = 512, t_max: float = 200.0, dt: float = 0.05,
-              lambda_i: float = 1.2, phase_noise: float = 1e-6) -> dict:
-    """Slip statistics of one disorder sample for every λ_f in :data:`LAMBDA_F`.
+              lambda_i: float = 1.2, phase_noise: float = 1e-6, lambda_f: float = -1.0) -> dict:
+    """Slip statistics of one disorder sample for every λ_f in :data:`LAMBDA_F` (or only
+    ``lambda_f`` when it is ≥ 0; then index 0 in the keys below).
 
     Returns numbers only (for ``numerics.sweeps``): per λ_f index i, ``rate1_i``/``rate2_i``
     (slips per site per 1/J, first/second half), ``slips_i``, ``first_i`` (first slip time,
@@ -47,11 +48,12 @@ def map_point(*, hopping: float, gamma_el: float, hartree: float, seed: float,
     from .bdg1d_static import SlipTracker
     model = RingModel(band=BAND_CODES[hopping], lambda_i=lambda_i, gamma_el=gamma_el,
                       n_sites=int(n_sites), hartree=HARTREE_CODES[float(hartree)])
-    p = model.bdg1d_params(seed=int(seed), dt=dt, t_max=t_max, lambda_f=LAMBDA_F[0])
-    K = len(LAMBDA_F)
+    lfs = LAMBDA_F if lambda_f < 0 else (float(lambda_f),)
+    p = model.bdg1d_params(seed=int(seed), dt=dt, t_max=t_max, lambda_f=lfs[0])
+    K = len(lfs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InhomogeneousStartWarning)   # recorded below
-        st = BatchStepper(p, seeds=[int(seed)] * K, lambda_f=LAMBDA_F, phase_noise=phase_noise,
+        st = BatchStepper(p, seeds=[int(seed)] * K, lambda_f=lfs, phase_noise=phase_noise,
                           noise_seeds=[int(seed)] * K)
         st.start()
     info = st.start_info[0]

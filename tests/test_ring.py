@@ -263,3 +263,25 @@ def test_growth_rate_fit_and_bad_input():
         fit_rates(t, amp, 2.0, 2.5)
     with pytest.raises(ValueError, match="q_index"):
         kspace_growth(n_sites=16, hopping=1.0, lambda_i=1.0, lambda_f=2.0, q_index=[9], t_max=1.0)
+
+
+def test_uniform_calculation_of_fig3b_is_the_same_model():
+    """The Fig. 3b uniform run (floquetsym.app.panels.kb) is RingModel()'s uniform calculation."""
+    from dataclasses import replace
+
+    from floquetsym.app.panels.kb import fig3b_runs  # noqa: F401  (panel stays importable)
+    from floquetsym.app.panels.kb import _base
+    fig3b = _base(True, band="tb1d", lam_i=1.2, lam_f=2.0, gamma_el=0.1, temperature=0.005,
+                  vertex_cutoff=1.0)
+    mine = PAPER_POINT.kb_params(**{k: getattr(fig3b, k) for k in
+                                    ("n_xi", "dt", "t_max", "t_prep", "t_ramp", "vertex_cutoff")})
+    assert replace(mine, temperature=fig3b.temperature) == fig3b
+
+
+def test_ring_panel_is_registered():
+    from floquetsym.app.panels import PANEL_MODULES, ring
+    assert "ring" in PANEL_MODULES and ring.PANELS[0].name == "ring"
+    ok, _ = ring.proliferation([0.0, 0.0, 0.0], [0.01, 0.012, 0.011])
+    assert ok
+    ok, _ = ring.proliferation([0.01, 0.012, 0.011], [0.0, 0.0, 0.0])
+    assert not ok
