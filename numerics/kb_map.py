@@ -16,8 +16,8 @@ One point = one quench λ_i → λ_f from the adiabatically prepared correlated 
                 n_s/n to ``prep_tol`` (relative / absolute).
 
 Every point checkpoints (``<outdir>/ckpt_<key>.npz``, every ``checkpoint_every`` steps) and
-writes its curve (``<outdir>/curve_<key>.npz``: t, Δ, n_s, n, P); a killed point resumes
-bit-identically, a finished one returns at once.  Run a map with :func:`numerics.sweeps.sweep`
+writes its curve (``<outdir>/curve_<key>.npz``: t, Δ, n_s, n, P; the checkpoint is then
+removed); a killed point resumes bit-identically, a finished one returns at once.  Run a map with :func:`numerics.sweeps.sweep`
 over the points (its journal skips finished points).
 """
 from __future__ import annotations
@@ -101,7 +101,8 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
             r = st.run(checkpoint=outdir / f"ckpt_{key}.npz", checkpoint_every=checkpoint_every)
         times, delta, ns, dens, wall = r.times, r.delta, r.ns, r.density, r.meta["wall_s"]
         np.savez(curve, t=times, delta=delta, ns=ns, n=dens, ns_para=r.ns_para, wall_s=wall,
-                 params=json.dumps({**p.as_dict(), "order": order}))
+                 sweeps=r.meta["sweeps_per_step"], params=json.dumps({**p.as_dict(), "order": order}))
+        (outdir / f"ckpt_{key}.npz").unlink(missing_ok=True)      # the curve marks it done
     out = summarize(times, delta, ns, dens, p)
     from .kadanoff_baym import KBResult
     r = KBResult(p, times, delta, ns, ns, ns, dens, ns, {})

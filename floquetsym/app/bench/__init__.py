@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 __all__ = ["BENCHMARKS", "Row", "timeit", "load"]
 
-BENCHMARKS = ("hierarchy", "ns", "floquet", "pairs", "bdg1d", "kb")
+BENCHMARKS = ("hierarchy", "ns", "floquet", "pairs", "bdg1d", "kb", "kb_twotime")
 
 
 @dataclass(frozen=True)
