@@ -15,7 +15,7 @@ from typing import Callable
 __all__ = ["Claim", "Panel", "PanelOutput", "PANEL_MODULES", "available_panels"]
 
 # Order = order in the report.
-PANEL_MODULES = ("fig2a", "ns", "floquet", "pairs", "kb", "kb_check", "bdg1d")
+PANEL_MODULES = ("fig2a", "ns", "floquet", "pairs", "kb", "kb_check", "kb_map", "bdg1d")
 
 
 @dataclass(frozen=True)
