@@ -181,7 +181,8 @@ class GregoryKBStepper:
         d0 = bcs_gap(p.lam_i, self.full_band, p.temperature)
         self.rho0, self.eta0 = thermal_state(b.xi, d0, p.temperature)
         self.SR = np.zeros((S, S, 2, 2), complex)
-        self.SL = np.zeros((S, S, 2, 2), complex)
+        self._SL4 = np.zeros((S, 2, S, 2), complex)               # [k, a, s, b]: gemm layout
+        self.SL = self._SL4.transpose(0, 2, 1, 3)                 # view [k, s, a, b]
         self.pair = np.zeros(S, complex)
         self.delta = np.zeros(S, complex)
         self.obs = {k: np.zeros(S) for k in ("ns", "ns_dia", "ns_para", "density", "ns_boundary")}
@@ -281,9 +282,9 @@ class GregoryKBStepper:
         # 2. lesser column (transposed), sweep node k ↔ t = t_k
         ga = _dag(gr)                                              # G^A(s, n)
         w = split_weights(n, self.b if 0 < self.b < n else None, q) * dt
-        SLn = self.SL[:n + 1, :n + 1]
+        SLn = self._SL4[:n + 1, :, :n + 1, :].reshape(2 * (n + 1), 2 * (n + 1))   # a view
         gaw = (ga * w[None, :, None, None]).transpose(1, 2, 0, 3).reshape(2 * (n + 1), 2 * X)
-        Q = (SLn.transpose(0, 2, 1, 3).reshape(2 * (n + 1), 2 * (n + 1)) @ gaw)
+        Q = SLn @ gaw
         Q = Q.reshape(n + 1, 2, X, 2).transpose(2, 0, 1, 3)        # (X, k, a, c)
         Hl = _dhat(d).transpose(0, 2, 1)
         bp_l, H2l = None, None
