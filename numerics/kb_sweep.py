@@ -194,20 +194,23 @@ def _am_block(V, F, I, om, s, base_s, m0, m1, vt_prev, H, kblock, kdiag, Qz, E, 
             src = m0 - 1 + d - q + l
             if src < m0:
                 R[:, d - 1] += A[l] * F[:, src]
-    Arev = A[q - 1::-1][:, None, None] if q > 0 else None          # weight of F_t in R[t + d]
+    Arev = (dt * A[q - 1::-1])[:, None, None]                     # dt·weight of F_t in R[t + d]
+    R *= dt
     Qb = Qz[:, m0:m1]
-    Pv = P.reshape(X, 2, B, 2)
     aq = dt * A[q]
+    cE = (-1j * dt * aq) * Ecb[:, :, None, :]                      # a·g = P cE + Qa
+    Qa = (-1j * aq) * Qb * Ecb[:, :, None, :]
+    Pv = P.reshape(X, 2, B, 2)
+    Kw2 = Kw
     for j in range(B):
-        t = m0 + j
-        g = -1j * (dt * Pv[:, :, j, :] + Qb[:, j]) * Ecb[:, j, None, :]
-        vt = (vt_prev + dt * R[:, j] + aq * g) @ invB[:, j]
-        Ft = vt @ G[:, j] + g
+        ag = Pv[:, :, j, :] * cE[:, j] + Qa[:, j]
+        vt = np.matmul(vt_prev + R[:, j] + ag, invB[:, j])
+        Ft = np.matmul(vt, G[:, j]) + ag * (1.0 / aq)
+        F[:, m0 + j] = Ft
         v = vt * Eb[:, j, None, :]
-        V[:, :, t, :] = v
-        F[:, t] = Ft
+        V[:, :, m0 + j, :] = v
         if j + 1 < B:
-            P += v.reshape(2 * X, 2) @ Kw[j]
+            P += v.reshape(2 * X, 2) @ Kw2[j]
         R[:, j + 1:j + q + 1] += Arev * Ft[:, None]
         vt_prev = vt
     I[:, m1 - 1] = dt * (Pv[:, :, B - 1, :] + Wd[B - 1] * (V[:, :, m1 - 1, :] @ kd[B - 1]))
