@@ -13,7 +13,9 @@ One point = one quench λ_i → λ_f from the adiabatically prepared correlated 
                 (:func:`numerics.kadanoff_baym.prepared_state_spread`) and the Matsubara
                 equilibrium of the same grid (:mod:`numerics.kb_equilibrium`); ``prep_ok`` = 1
                 when the Δ spread is ≤ 2 % and the hold means agree with the Matsubara Δ and
-                n_s/n to ``prep_tol`` (relative / absolute).
+                n_s/n to ``prep_tol`` (relative / absolute);
+    t_recurrence  2π/(2 max δE) of the ξ grid near the Fermi level (later times see the
+                discreteness of the ξ sum).
 
 Every point checkpoints (``<outdir>/ckpt_<key>.npz``, every ``checkpoint_every`` steps) and
 writes its curve (``<outdir>/curve_<key>.npz``: t, Δ, n_s, n, P; the checkpoint is then
@@ -117,7 +119,20 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
           and abs(prep["prep_ns_mean"] / n0 - eq.ns / eq.density) <= prep_tol)
     out["prep_ok"] = 1.0 if ok else 0.0
     out["wall_s"] = wall
+    out["t_recurrence"] = _recurrence_time(p, eq.delta)
     return out
+
+
+def _recurrence_time(p, delta) -> float:
+    """2π/(2 max δE) of the ξ grid within 6Δ of the Fermi level: the time after which the
+    discrete ξ sum recurs (the same estimate as the GKBA's grid check)."""
+    from .kb_model import make_band
+    b = make_band(p)
+    win = np.abs(b.xi) < 6 * delta
+    e = np.sqrt(b.xi[win] ** 2 + delta ** 2)
+    if e.size < 2:
+        return 0.0
+    return float(2 * math.pi / (2 * np.abs(np.diff(e)).max()))
 
 
 #: the map of the issue, most decisive points first (ω_D = 0.04 at every λ_el-ph)
