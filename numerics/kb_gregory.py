@@ -109,7 +109,7 @@ class GregoryKBStepper:
     def __init__(self, p: KBParams, *, order: int = 5, correctors: int = 0, sc_tol: float = 1e-11,
                  max_correctors: int = 12, symmetric: bool | None = None,
                  progress: bool = False, max_bytes: float = 4e9, threads: int | None = 1,
-                 block: int = 48):
+                 block: int = 48, compress_tol: float = 0.0, compress_block: int = 128):
         require(p.mode == "full", "mode", p.mode, "'full' (the two-time solver)")
         self.order = require_int("order", order, 2, 7)
         require(sc_tol > 0, "sc_tol", sc_tol, "> 0")
@@ -117,6 +117,9 @@ class GregoryKBStepper:
         self.correctors = require_int("correctors", correctors, 0, 50)
         self.max_correctors = require_int("max_correctors", max_correctors, self.correctors, 100)
         self.block = require_int("block", block, 8, 4096)
+        require(0 <= compress_tol < 1, "compress_tol", compress_tol, "in [0, 1) (0: no compression)")
+        self.compress_tol = float(compress_tol)
+        self.compress_block = require_int("compress_block", compress_block, 16, 4096)
         self.p, self.progress, self.threads = p, progress, threads
         from .kb_full import _half_band, symmetric_grid
         self.full_band: Band = make_band(p)
@@ -187,6 +190,9 @@ class GregoryKBStepper:
         self.delta = np.zeros(S, complex)
         self.obs = {k: np.zeros(S) for k in ("ns", "ns_dia", "ns_para", "density", "ns_boundary")}
         self.sweeps = np.zeros(S, np.int32)
+        from .kb_hodlr import BlockLowRank
+        self.hR = BlockLowRank(self.SR, self.compress_block, self.compress_tol)
+        self.hL = BlockLowRank(self.SL, self.compress_block, self.compress_tol)
         self.sc_residual = 0.0
         self.n = 0
         nx = b.n
@@ -277,14 +283,30 @@ class GregoryKBStepper:
 
         kd_r = SR[np.arange(n, -1, -1), np.arange(n, -1, -1)]
         v0 = np.broadcast_to(-1j * np.eye(2), (X, 2, 2)).astype(complex)
-        vr, it1 = sweep(v0, Hr, H2r, bp_r, kb_r, kd_r, None, E, q, dt, blk=self.block)
+        hR = self.hR
+
+        def bulk_r(xw, t0, t1):                  # rows n−l (l < L), columns n−t (t0 ≤ t < t1)
+            L = xw.shape[2]
+            x2 = xw[:, :, ::-1, :].reshape(2 * X, 2 * L)
+            y = hR.left(x2, n - L + 1, n + 1, n - t1 + 1, n - t0 + 1)
+            return y.reshape(X, 2, t1 - t0, 2)[:, :, ::-1, :].transpose(0, 2, 1, 3)
+
+        def bulk_l(xw, t0, t1):                  # rows t, columns l < L: Σ^R(t, l) z_l
+            L = xw.shape[2]
+            xT = xw.transpose(2, 3, 0, 1).reshape(2 * L, 2 * X)
+            z = hR.right(t0, t1, 0, L, xT)
+            return z.reshape(t1 - t0, 2, X, 2).transpose(2, 0, 3, 1)
+
+        use = self.compress_tol > 0
+        vr, it1 = sweep(v0, Hr, H2r, bp_r, kb_r, kd_r, None, E, q, dt, blk=self.block,
+                        bulk=bulk_r if use else None)
         gr = vr[:, ::-1]                                           # G^R(n, s), s = 0..n
         # 2. lesser column (transposed), sweep node k ↔ t = t_k
         ga = _dag(gr)                                              # G^A(s, n)
         w = split_weights(n, self.b if 0 < self.b < n else None, q) * dt
         SLn = self._SL4[:n + 1, :, :n + 1, :].reshape(2 * (n + 1), 2 * (n + 1))   # a view
         gaw = (ga * w[None, :, None, None]).transpose(1, 2, 0, 3).reshape(2 * (n + 1), 2 * X)
-        Q = SLn @ gaw
+        Q = self.hL.antihermitian_product(n, gaw) if use else SLn @ gaw
         Q = Q.reshape(n + 1, 2, X, 2).transpose(2, 0, 1, 3)        # (X, k, a, c)
         Hl = _dhat(d).transpose(0, 2, 1)
         bp_l, H2l = None, None
@@ -299,7 +321,7 @@ class GregoryKBStepper:
         kd_l = SR[np.arange(n + 1), np.arange(n + 1)].transpose(0, 2, 1)
         z0 = (self.rho0 @ ga[:, 0]).transpose(0, 2, 1)
         vl, it2 = sweep(z0, Hl, H2l, bp_l, kb_l, kd_l, Q.transpose(0, 1, 3, 2), E, q, dt,
-                        blk=self.block)
+                        blk=self.block, bulk=bulk_l if use else None)
         z = vl.transpose(0, 1, 3, 2)                               # G^<(t_k, t_n)
         rho = -1j * z[:, n]
         rho = 0.5 * (rho + _dag(rho))
@@ -332,6 +354,8 @@ class GregoryKBStepper:
                                                                    _dag(gr))
         eta = -1j * gg + gr[:, 0] @ self.eta0 @ _dag(gr[:, 0])
         self.n = n
+        self.hR.update(n)
+        self.hL.update(n)
         self._measure(n, rho, eta)
 
     def _measure(self, n, rho, eta):
@@ -348,7 +372,9 @@ class GregoryKBStepper:
                 "options": {"order": self.order, "sc_tol": self.sc_tol,
                             "correctors": self.correctors,
                             "max_correctors": self.max_correctors,
-                            "symmetric": self.symmetric, "block": self.block}}
+                            "symmetric": self.symmetric, "block": self.block,
+                            "compress_tol": self.compress_tol,
+                            "compress_block": self.compress_block}}
 
     def save(self, path) -> Path:
         from .checkpoint import save_checkpoint
@@ -378,6 +404,8 @@ class GregoryKBStepper:
         for k, v in self.obs.items():
             v[:n + 1] = arrays["obs_" + k]
         self.n = int(n)
+        self.hR.update(self.n)                   # the same factors as in the uninterrupted run
+        self.hL.update(self.n)
 
     def run(self, checkpoint=None, checkpoint_every: int = 200, resume: bool = True,
             stop_after: int | None = None):
@@ -420,6 +448,9 @@ class GregoryKBStepper:
                 "kernel_error": self.kernel_error,
                 "history_bytes": gregory_memory_estimate(self.p, self.symmetric),
                 "symmetric": self.symmetric, "resumed_from_step": resumed,
+                "compress_tol": self.compress_tol,
+                "compress_ranks": (float(np.mean(self.hR.ranks + self.hL.ranks))
+                                   if self.hR.ranks else 0.0),
                 "complete": self.n == self.S - 1,
                 "xi": self.full_band.xi.copy(), "rho_final": self._full(self.rho).copy(),
                 "provenance": provenance()}

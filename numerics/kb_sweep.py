@@ -47,14 +47,20 @@ def _inv2(b):
 
 
 def sweep(v0, H, H2, bp, kblock, kdiag, Q, E, q: int, dt: float, blk: int = 48,
-          fp_tol: float = 1e-14, fp_max: int = 100):
+          fp_tol: float = 1e-14, fp_max: int = 100, bulk=None):
     """Solve the sweep equation of the module docstring on nodes 0..M.
 
     v0 (X, 2, 2); H (M+1, 2, 2) with H[bp] the first segment's value; H2 (2, 2) or None;
     bp the breakpoint node or None; ``kblock(l0, l1, m0, m1)`` → K(l, m) of shape
     (l1−l0, m1−m0, 2, 2); kdiag (M+1, 2, 2) = K(m, m); Q (X, M+1, 2, 2) or None; E (X, M+1, 2)
-    the diagonal of e^{−iξτ3 u_k}.  Returns (v, fp_iters): v of shape (X, M+1, 2, 2).
+    the diagonal of e^{−iξτ3 u_k}.  ``bulk(xw, t0, t1)`` (optional) returns
+    Σ_{l<L} xw_l K(l, t) for t ∈ [t0, t1) (xw of shape (X, 2, L, 2), L ≤ t0) — e.g. through
+    the compressed kernel of :mod:`numerics.kb_hodlr`; default: dense products with kblock.
+    Returns (v, fp_iters): v of shape (X, M+1, 2, 2).
     """
+    if bulk is None:
+        def bulk(xw, t0, t1):
+            return _bulk(xw, np.ones(xw.shape[2]), kblock(0, xw.shape[2], t0, t1))
     X, M = v0.shape[0], H.shape[0] - 1
     V = np.zeros((X, 2, M + 1, 2), complex)          # [x, a, l, b] = v_l[a, b]
     F = np.zeros((X, M + 1, 2, 2), complex)
@@ -87,7 +93,7 @@ def sweep(v0, H, H2, bp, kblock, kdiag, Q, E, q: int, dt: float, blk: int = 48,
         Kst = kblock(s, s + qq + 1, s + 1, s + qq + 1)            # (qq+1, qq, 2, 2)
         pst = np.zeros((X, qq, 2, 2), complex)
         if s > 0:
-            pst = _bulk(V, w1[:s], kblock(0, s, s + 1, s + qq + 1))
+            pst = bulk(V[:, :, :s, :] * w1[None, None, :s, None], s + 1, s + qq + 1)
         Hk = H[ks].copy()
         # Kw[(l, b), (k, c)] = S[k, l] K(l, k) (+ base_s at l = s): I_k = dt (pst + v · Kw)
         Sw = S[1:].T.copy()                                        # [l, k]
@@ -132,7 +138,7 @@ def sweep(v0, H, H2, bp, kblock, kdiag, Q, E, q: int, dt: float, blk: int = 48,
         while m0 <= e:
             m1 = min(m0 + blk, e + 1)
             vt_prev = _am_block(V, F, I, om, s, base_s, m0, m1, vt_prev, H, kblock, kdiag, Qz,
-                                E, Ec, q, dt)
+                                E, Ec, q, dt, bulk)
             m0 = m1
     return V.transpose(0, 2, 1, 3).copy(), fp_total
 
@@ -154,7 +160,8 @@ def _weights(om, s, base_s, m0, m1, c0, q):
     return W
 
 
-def _am_block(V, F, I, om, s, base_s, m0, m1, vt_prev, H, kblock, kdiag, Qz, E, Ec, q, dt):
+def _am_block(V, F, I, om, s, base_s, m0, m1, vt_prev, H, kblock, kdiag, Qz, E, Ec, q, dt,
+              bulk):
     """Adams–Moulton nodes m0..m1−1 of the segment starting at s (module docstring).
 
     The integral I(u_t) = dt Σ_l W[t, l] v_l K(l, t) is accumulated in P: the static part of
@@ -167,11 +174,11 @@ def _am_block(V, F, I, om, s, base_s, m0, m1, vt_prev, H, kblock, kdiag, Qz, E, 
     A = adams_moulton(q)
     c0 = s if m0 - s < L0 else m0 - p + 1
     W = _weights(om, s, base_s, m0, m1, c0, q)                  # (B, m1 - c0)
-    K = kblock(0, m1, m0, m1)                                     # (m1, B, 2, 2)
-    P = _bulk(V, om[:m0], K[:m0])                                 # (X, B, 2, 2)
+    K = kblock(c0, m1, m0, m1)                                    # (m1 − c0, B, 2, 2)
+    P = bulk(V[:, :, :m0, :] * om[None, None, :m0, None], m0, m1)   # (X, B, 2, 2)
     if m0 > c0:                                                    # non-static weights before m0
         dw = W[:, :m0 - c0] - om[None, c0:m0]
-        Kd = np.ascontiguousarray((K[c0:m0] * dw.T[:, :, None, None]).transpose(0, 2, 1, 3))
+        Kd = np.ascontiguousarray((K[:m0 - c0] * dw.T[:, :, None, None]).transpose(0, 2, 1, 3))
         P += (V[:, :, c0:m0, :].reshape(2 * X, 2 * (m0 - c0))
               @ Kd.reshape(2 * (m0 - c0), 2 * B)).reshape(X, 2, B, 2).transpose(0, 2, 1, 3)
     P = np.ascontiguousarray(P.transpose(0, 2, 1, 3)).reshape(2 * X, 2 * B)   # [(x,a), (t,c)]
@@ -179,7 +186,7 @@ def _am_block(V, F, I, om, s, base_s, m0, m1, vt_prev, H, kblock, kdiag, Qz, E, 
     Win = W[:, m0 - c0:].T.copy()                                  # [l, t]
     Wd = np.diag(Win).copy()
     np.fill_diagonal(Win, 0.0)
-    Kin = K[m0:m1] * Win[:, :, None, None]                         # (l, t, b, c)
+    Kin = K[m0 - c0:] * Win[:, :, None, None]                         # (l, t, b, c)
     Kw = np.ascontiguousarray(Kin.transpose(0, 2, 1, 3)).reshape(B, 2, 2 * B)
     # end-point matrices G_t = −i E (H + dt W_tt K_tt) E^{-1} and (1 − dt A_q G_t)^{-1}
     kd = kdiag[m0:m1]
@@ -224,6 +231,6 @@ def _bulk(V, w, K):
     m0, mb = K.shape[0], K.shape[1]
     if m0 == 0:
         return np.zeros((X, mb, 2, 2), complex)
-    Vw = (V[:, :, :m0, :] * w[None, None, :, None]).reshape(X * 2, m0 * 2)
+    Vw = np.ascontiguousarray(V[:, :, :m0, :] * w[None, None, :, None]).reshape(X * 2, m0 * 2)
     Kr = np.ascontiguousarray(K.transpose(0, 2, 1, 3)).reshape(m0 * 2, mb * 2)
     return (Vw @ Kr).reshape(X, 2, mb, 2).transpose(0, 2, 1, 3)
