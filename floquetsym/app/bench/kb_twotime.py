@@ -7,7 +7,9 @@ Rows
      at dt = 0.05 and of the order-5 solver at the largest dt whose error is not larger;
      ratio = baseline CPU / new CPU.
   2. Scaling: CPU time and peak NumPy memory (tracemalloc) of the order-5 solver vs N_t at
-     N_ξ = 12 (4 sizes) and the fitted exponents (time ∝ N_t^p; memory ∝ N_t^p).
+     N_ξ = 12 (4 sizes) and the fitted exponents (time ∝ N_t^p; memory ∝ N_t^p), with dense
+     history products and with the block low-rank ones (numerics.kb_hodlr, tol = 1e-8), and
+     their agreement at the largest size.
   3. One Fig. 1b curve (λ 0.25 → 0.45, ω_D = 0.04, λ_el-ph = 0.1, N_ξ = 48, C^∞ preparation
      over 200/E_F + 20/E_F hold, t ≤ 200, dt = 0.25): measured in a full run, extrapolated
      from row 2 (∝ N_ξ N_t^p) with ``--quick``; memory from the solver's estimate.
@@ -87,25 +89,42 @@ def run(quick: bool) -> list[Row]:
                         f"(err {e:.1e} n) vs order 2, dt=0.05 (err {e_base:.1e} n)", c, "s",
                         f"order-2 two-time solver: {c_base:.3g} s", c_base, c_base / c,
                         "> 1 (faster at matched accuracy)"))
-    # -- scaling ----------------------------------------------------------------------------
+    # -- scaling: dense and compressed history products -----------------------------------
     nts = (100, 150, 200, 300) if quick else (200, 400, 800, 1600)
-    cpus, mems, nt_true = [], [], []
-    for nt in nts:
-        p = _params(dt=0.2, t_prep=0.1 * nt, t_ramp=0.08 * nt, t_max=0.1 * nt)
-        _, c, _ = _cpu(lambda: GregoryKBStepper(p).run())
-        _, _, peak = _cpu(lambda: GregoryKBStepper(p).run(), trace=True)   # traced: slower
-        cpus.append(c)
-        mems.append(peak)
-        nt_true.append(p.n_steps + 1)
-        rows.append(Row(B, f"order-5 two-time CPU, N_xi=12, N_t={p.n_steps + 1}", c, "s"))
-        rows.append(Row(B, f"order-5 two-time peak NumPy memory, N_t={p.n_steps + 1}",
-                        peak / 2**20, "MiB"))
-    pt = float(np.polyfit(np.log(nt_true), np.log(cpus), 1)[0])
-    pm = float(np.polyfit(np.log(nt_true), np.log(mems), 1)[0])
-    rows.append(Row(B, "exponent p of CPU ∝ N_t^p (order 5, N_xi=12)", pt, "",
-                    goal="3 asymptotically (O(N_ξ N_t³)); lower while O(N_t²) overheads dominate"))
-    rows.append(Row(B, "exponent p of memory ∝ N_t^p (order 5, N_xi=12)", pm, "",
-                    goal="2 (local Σ^R, Σ^< squares; no per-ξ two-time array)"))
+    bc = 16 if quick else 128
+    res = {}
+    for tol in (0.0, 1e-8):
+        cpus, mems, nt_true, last = [], [], [], None
+        for nt in nts:
+            p = _params(dt=0.2, t_prep=0.1 * nt, t_ramp=0.08 * nt, t_max=0.1 * nt)
+            kw = dict(compress_tol=tol, compress_block=bc)
+            last, c, _ = _cpu(lambda: GregoryKBStepper(p, **kw).run())
+            _, _, peak = _cpu(lambda: GregoryKBStepper(p, **kw).run(), trace=True)   # traced
+            cpus.append(c)
+            mems.append(peak)
+            nt_true.append(p.n_steps + 1)
+            lab = "dense" if tol == 0 else f"compressed tol={tol:g}, block {bc}"
+            rows.append(Row(B, f"order-5 two-time CPU ({lab}), N_xi=12, N_t={p.n_steps + 1}",
+                            c, "s"))
+            rows.append(Row(B, f"order-5 two-time peak NumPy memory ({lab}), N_t={p.n_steps + 1}",
+                            peak / 2**20, "MiB"))
+        pt = float(np.polyfit(np.log(nt_true), np.log(cpus), 1)[0])
+        pm = float(np.polyfit(np.log(nt_true), np.log(mems), 1)[0])
+        res[tol] = (cpus, last, pt)
+        rows.append(Row(B, f"exponent p of CPU ∝ N_t^p ({lab}, N_xi=12)", pt, "",
+                        goal="3 for dense products (O(N_ξ N_t³)); lower with compression"))
+        rows.append(Row(B, f"exponent p of memory ∝ N_t^p ({lab}, N_xi=12)", pm, "",
+                        goal="2 (Σ^R, Σ^< squares kept dense; no per-ξ two-time array)"))
+    d, c = res[0.0][1], res[1e-8][1]
+    rows.append(Row(B, f"compressed vs dense at N_t={nt_true[-1]}: max |Δn_s|/n", float(
+        np.abs(c.ns - d.ns).max() / d.density[0]), "", goal="<= 1e-6"))
+    rows.append(Row(B, f"compressed vs dense at N_t={nt_true[-1]}: max |ΔΔ|/max|Δ|", float(
+        np.abs(c.delta - d.delta).max() / np.abs(d.delta).max()), "", goal="<= 1e-6"))
+    rows.append(Row(B, f"compressed CPU at N_t={nt_true[-1]} (mean block rank "
+                    f"{c.meta['compress_ranks']:.1f} of {2 * bc})", res[1e-8][0][-1], "s",
+                    f"dense: {res[0.0][0][-1]:.3g} s", res[0.0][0][-1],
+                    res[0.0][0][-1] / res[1e-8][0][-1], "> 1 at large N_t"))
+    cpus, pt = res[0.0][0], res[0.0][2]
     # -- the Fig. 1b curve ------------------------------------------------------------------
     fig = point_params()
     mem = gregory_memory_estimate(fig, symmetric=True)
