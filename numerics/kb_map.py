@@ -103,6 +103,7 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
             r = st.run(checkpoint=outdir / f"ckpt_{key}.npz", checkpoint_every=checkpoint_every)
         times, delta, ns, dens, wall = r.times, r.delta, r.ns, r.density, r.meta["wall_s"]
         np.savez(curve, t=times, delta=delta, ns=ns, n=dens, ns_para=r.ns_para, wall_s=wall,
+                 cpu_s=r.meta["cpu_s"],
                  sweeps=r.meta["sweeps_per_step"], params=json.dumps({**p.as_dict(), "order": order}))
         (outdir / f"ckpt_{key}.npz").unlink(missing_ok=True)      # the curve marks it done
     out = summarize(times, delta, ns, dens, p)
