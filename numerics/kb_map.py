@@ -83,8 +83,11 @@ def summarize(times, delta, ns, density, p, late: float = 50.0) -> dict:
 
 def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", order: int = 5,
                  checkpoint_every: int = 200, prep_tol: float = 0.01, progress: bool = False,
-                 **kw) -> dict:
-    """One map point (module docstring); ``kw`` overrides :data:`FIG1B` (n_xi, dt, ...)."""
+                 compress_tol: float = 0.0, **kw) -> dict:
+    """One map point (module docstring); ``kw`` overrides :data:`FIG1B` (n_xi, dt, ...).
+    ``compress_tol`` > 0: block low-rank history products (:mod:`numerics.kb_hodlr`; they
+    agree with the dense ones to ~1e-10 at 1e-8, so the cached curve is shared; the value used
+    is recorded in the curve file)."""
     from .kadanoff_baym import prepared_state_spread
     from .kb_equilibrium import matsubara_equilibrium
     from .kb_gregory import GregoryKBStepper
@@ -97,13 +100,13 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
         z = np.load(curve)
         times, delta, ns, dens, wall = z["t"], z["delta"], z["ns"], z["n"], float(z["wall_s"])
     else:
-        st = GregoryKBStepper(p, order=order, progress=progress)
+        st = GregoryKBStepper(p, order=order, progress=progress, compress_tol=compress_tol)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             r = st.run(checkpoint=outdir / f"ckpt_{key}.npz", checkpoint_every=checkpoint_every)
         times, delta, ns, dens, wall = r.times, r.delta, r.ns, r.density, r.meta["wall_s"]
         np.savez(curve, t=times, delta=delta, ns=ns, n=dens, ns_para=r.ns_para, wall_s=wall,
-                 cpu_s=r.meta["cpu_s"],
+                 cpu_s=r.meta["cpu_s"], compress_tol=compress_tol,
                  sweeps=r.meta["sweeps_per_step"], params=json.dumps({**p.as_dict(), "order": order}))
         (outdir / f"ckpt_{key}.npz").unlink(missing_ok=True)      # the curve marks it done
     out = summarize(times, delta, ns, dens, p)
@@ -139,6 +142,7 @@ def _recurrence_time(p, delta) -> float:
 #: the map of the issue, most decisive points first (ω_D = 0.04 at every λ_el-ph)
 MAP_LAM_PH = (0.1, 0.2, 0.3, 0.05)         # Fig. 1b point (0.1) first
 MAP_OMEGA_D = (0.04, 0.1, 0.2, 0.35, 0.6)
+MAP_COMPRESS_TOL = 1e-8
 
 
 def map_points(**kw) -> list[dict]:
@@ -160,8 +164,10 @@ def main(argv=None):
     ap.add_argument("--only-omega", type=float, default=None)
     ap.add_argument("--only-lam-ph", type=float, default=None)
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--compress-tol", type=float, default=MAP_COMPRESS_TOL)
     a = ap.parse_args(argv)
-    pts = map_points(n_xi=a.n_xi, dt=a.dt, t_max=a.t_max, outdir=str(Path(a.out).parent))
+    pts = map_points(n_xi=a.n_xi, dt=a.dt, t_max=a.t_max, outdir=str(Path(a.out).parent),
+                     compress_tol=a.compress_tol)
     if a.only_omega is not None:
         pts = [q for q in pts if abs(q["omega_d"] - a.only_omega) < 1e-12]
     if a.only_lam_ph is not None:
