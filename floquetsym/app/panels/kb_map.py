@@ -32,7 +32,8 @@ RESULTS = Path("results/kb_map")
 def _curve(pt_kw, outdir):
     """(row, curve) of one map point (computed unless cached in ``outdir``)."""
     from numerics.kb_map import _key, point_params, quench_point
-    row = quench_point(outdir=outdir, **pt_kw)
+    from numerics.kb_map import MAP_COMPRESS_TOL
+    row = quench_point(outdir=outdir, compress_tol=MAP_COMPRESS_TOL, **pt_kw)
     p = point_params(**{k: v for k, v in pt_kw.items()})
     z = np.load(Path(outdir) / f"curve_{_key(p, 5)}.npz")
     return row, z
