@@ -112,7 +112,8 @@ class GregoryKBStepper:
                  block: int = 48, compress_tol: float = 0.0, compress_block: int = 128):
         require(p.mode == "full", "mode", p.mode, "'full' (the two-time solver)")
         self.order = require_int("order", order, 2, 7)
-        require(sc_tol > 0, "sc_tol", sc_tol, "> 0")
+        require(sc_tol >= 1e-14, "sc_tol", sc_tol,
+                ">= 1e-14 (the corrector cannot converge below rounding)")
         self.sc_tol = float(sc_tol)
         self.correctors = require_int("correctors", correctors, 0, 50)
         self.max_correctors = require_int("max_correctors", max_correctors, self.correctors, 100)

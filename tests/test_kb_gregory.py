@@ -143,7 +143,9 @@ def test_resume_of_a_killed_run_is_bit_identical(tmp_path):
 
 
 @pytest.mark.parametrize("kw, name", [({"order": 9}, "order"), ({"max_bytes": 1e3}, "t_max"),
-                                      ({"correctors": -1}, "correctors")])
+                                      ({"correctors": -1}, "correctors"),
+                                      ({"sc_tol": 1e-16}, "sc_tol"),
+                                      ({"compress_tol": 1.5}, "compress_tol")])
 def test_bad_input_raises(kw, name):
     p = _params(dt=0.2, t_max=3.0, t_prep=3.0, t_ramp=2.0, **PH)
     with pytest.raises(ValueError, match=name):
