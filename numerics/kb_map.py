@@ -150,6 +150,12 @@ def map_points(**kw) -> list[dict]:
     return pts
 
 
+def _cached(pt) -> bool:
+    kw = {k: v for k, v in pt.items() if k not in ("outdir", "compress_tol")}
+    p = point_params(**kw)
+    return (Path(pt["outdir"]) / f"curve_{_key(p, 5)}.npz").exists()
+
+
 def main(argv=None):
     """``python -m numerics.kb_map OUT [--n-xi N] [--dt DT] [--only-omega W] [--limit K]``:
     run the map points (one worker) through :func:`numerics.sweeps.sweep`, resumable."""
@@ -165,6 +171,8 @@ def main(argv=None):
     ap.add_argument("--only-lam-ph", type=float, default=None)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--compress-tol", type=float, default=MAP_COMPRESS_TOL)
+    ap.add_argument("--cached-only", action="store_true",
+                    help="tabulate only the points whose curve is already cached")
     a = ap.parse_args(argv)
     pts = map_points(n_xi=a.n_xi, dt=a.dt, t_max=a.t_max, outdir=str(Path(a.out).parent),
                      compress_tol=a.compress_tol)
@@ -172,6 +180,8 @@ def main(argv=None):
         pts = [q for q in pts if abs(q["omega_d"] - a.only_omega) < 1e-12]
     if a.only_lam_ph is not None:
         pts = [q for q in pts if abs(q["lam_ph"] - a.only_lam_ph) < 1e-12]
+    if a.cached_only:
+        pts = [q for q in pts if _cached(q)]
     pts = pts[:a.limit]
     with ProcessPoolExecutor(max_workers=1) as ex:
         res = sweep(quench_point, pts, executor=ex, out=a.out, progress=True)
