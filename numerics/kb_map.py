@@ -39,6 +39,26 @@ FIG1B = dict(lam_i=0.25, lam_f=0.45, omega_d=0.04, lam_ph=0.1, gamma_el=0.0, tem
              n_xi=48, dt=0.25, t_prep=220.0, t_ramp=200.0, t_max=200.0)
 
 
+#: measured dt error of n_s/n over t ≤ 200 at the Fig. 1b point (order 5): err ≈ C dt^5 with
+#: C from the runs at dt = 0.3 and 0.25 (max |Δ(n_s/n)| = 2.49e-3 = C (0.3^5 − 0.25^5));
+#: docs/kb_solver.md.  Used to refuse an ``accuracy`` the chosen dt cannot reach.
+DT_ERROR_C, DT_ERROR_P = 1.71, 5.0
+
+
+def check_accuracy(dt: float, accuracy: float) -> float:
+    """Predicted n_s/n error of a map run at ``dt``; ValueError naming ``dt`` (or
+    ``accuracy``) if the requested accuracy is out of reach (checked before the run)."""
+    from floquetsym.params import require
+    require(accuracy >= 1e-9, "accuracy", accuracy,
+            ">= 1e-9 (rounding, the compression tolerance and the Matsubara check limit it)")
+    est = DT_ERROR_C * dt ** DT_ERROR_P
+    dt_max = (accuracy / DT_ERROR_C) ** (1.0 / DT_ERROR_P)
+    require(est <= accuracy, "dt", dt,
+            f"<= {dt_max:.3g} for accuracy={accuracy:g} in n_s/n (measured error "
+            f"{DT_ERROR_C:g}·dt^{DT_ERROR_P:g} at the Fig. 1b point, order 5)")
+    return est
+
+
 def point_params(**kw):
     """KBParams of a map point (``FIG1B`` updated by ``kw``; C^∞ ramp, two-time mode); the
     coarse-dt ConvergenceWarning of KBParams (written for the order-2 steppers) is silenced."""
@@ -83,7 +103,7 @@ def summarize(times, delta, ns, density, p, late: float = 50.0) -> dict:
 
 def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", order: int = 5,
                  checkpoint_every: int = 200, prep_tol: float = 0.01, progress: bool = False,
-                 compress_tol: float = 0.0, **kw) -> dict:
+                 compress_tol: float = 0.0, accuracy: float | None = None, **kw) -> dict:
     """One map point (module docstring); ``kw`` overrides :data:`FIG1B` (n_xi, dt, ...).
     ``compress_tol`` > 0: block low-rank history products (:mod:`numerics.kb_hodlr`; they
     agree with the dense ones to ~1e-10 at 1e-8, so the cached curve is shared; the value used
@@ -92,6 +112,8 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
     from .kb_equilibrium import matsubara_equilibrium
     from .kb_gregory import GregoryKBStepper
     p = point_params(lam_ph=lam_ph, omega_d=omega_d, **kw)
+    if accuracy is not None:
+        check_accuracy(p.dt, accuracy)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     key = _key(p, order)

@@ -179,3 +179,13 @@ def test_compressed_run_resumes_bit_identically(tmp_path):
         GregoryKBStepper(p, **kw).run(checkpoint=ck, checkpoint_every=5, stop_after=37)
         done = GregoryKBStepper(p, **kw).run(checkpoint=ck)
     assert np.array_equal(done.ns, ref.ns) and np.array_equal(done.delta, ref.delta)
+
+
+def test_unreachable_accuracy_is_refused_before_the_run(tmp_path):
+    from numerics.kb_map import check_accuracy, quench_point
+    assert check_accuracy(0.2, 1e-3) < 1e-3
+    with pytest.raises(ValueError, match="dt"):
+        quench_point(0.1, 0.04, outdir=tmp_path, accuracy=1e-4)     # dt = 0.25 too coarse
+    with pytest.raises(ValueError, match="accuracy"):
+        check_accuracy(0.01, 1e-12)
+    assert not list(tmp_path.iterdir())                             # nothing was run
