@@ -72,7 +72,8 @@ def _claim(lp, row, quick):
     return Claim(f"Fig. 1b, ω_D = 0.04E_F < 2Δ: n_s(t) turns negative after the quench "
                  f"λ 0.25 → 0.45 (two-time KB, λ_el-ph = {lp}, not given by the paper)", meas,
                  "n_s(t) < 0 at some t ≤ 200/E_F, from the prepared correlated equilibrium "
-                 "(N_ξ = 48, dt = 0.25, order 5; dt error ≤ 1e-3 n, docs/kb_solver.md)",
+                 "(N_ξ = 48, dt = 0.25, order 5; dt and ξ-grid errors of n_s/n in "
+                 "docs/kb_solver.md, ≲ 2e-3 n in dt)",
                  passed, SOURCE)
 
 
