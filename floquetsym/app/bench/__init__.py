@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 __all__ = ["BENCHMARKS", "Row", "timeit", "load", "goal_met", "row_json"]
 
-BENCHMARKS = ("hierarchy", "ns", "series", "floquet", "pairs", "bdg1d", "kb", "ring")
-
+BENCHMARKS = ("hierarchy", "ns", "series", "floquet", "pairs", "bdg1d", "kb", "ring", "kb_twotime")
 
 @dataclass(frozen=True)
 class Row:

@@ -1,0 +1,191 @@
+"""Tests of the high-order two-time Kadanoff–Baym solver (numerics.kb_gregory, kb_sweep,
+kb_quadrature): quadrature exactness and order, order of convergence of the quench against
+the independent pseudospin solution (clean) and by Richardson (phonons + disorder), agreement
+with the order-2 two-time solver (numerics.kb_full), conservation laws, resume."""
+import warnings
+
+import numpy as np
+import pytest
+
+from floquetsym.result import ConvergenceWarning
+from numerics.kadanoff_baym import KBParams, run
+from numerics.kb_gregory import GregoryKBStepper
+from numerics.kb_quadrature import adams_moulton, split_weights, start_weights
+
+
+def _params(**kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return KBParams(mode="full", **kw)
+
+
+def _run(p, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return GregoryKBStepper(p, **kw).run()
+
+
+@pytest.mark.parametrize("q", [1, 2, 3, 4, 5])
+def test_quadrature_exact_on_polynomials_and_of_order_q_plus_1(q):
+    for L in (q, q + 3, 2 * q + 9, 57):
+        x = np.arange(L + 1.0)
+        for bp in (None, L // 2):
+            if bp is not None and min(bp, L - bp) < q:
+                continue                                # a short segment has lower degree
+            w = split_weights(L, bp, q)
+            for k in range(q + 1):
+                assert w @ x ** k == pytest.approx(L ** (k + 1) / (k + 1), rel=1e-11)
+    # start and Adams–Moulton weights: exact for degree q on their nodes
+    S, A = start_weights(q), adams_moulton(q)
+    x = np.arange(q + 1.0)
+    for k in range(q + 1):
+        assert S[:, :] @ x ** k == pytest.approx(x ** (k + 1) / (k + 1), abs=1e-11)
+        assert A @ x ** k == pytest.approx((q ** (k + 1) - (q - 1) ** (k + 1)) / (k + 1))
+    # order: e^{3ix} on [0, 4] with 40 and 80 intervals
+    errs = []
+    for L in (40, 80):
+        h = 4.0 / L
+        w = split_weights(L, None, q) * h
+        errs.append(abs(w @ np.exp(3j * h * np.arange(L + 1)) - (np.exp(12j) - 1) / 3j))
+    assert np.log2(errs[0] / errs[1]) > q + 0.8
+
+
+def _pseudospin_delta(p, times):
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_kb import _pseudospin_reference
+    return _pseudospin_reference(p, times)
+
+
+def test_clean_quench_converges_at_high_order_to_the_pseudospin_solution():
+    # no scattering: the two-time equations reduce to BCS mean field, solved independently by
+    # adaptive RK on the Anderson pseudospins.  Order 5 stepper: measured error ratio 2^4.06
+    # (the quench, a jump of h at t = 0, limits the first rows after it to lower order, hence
+    # 4 rather than 5); order 2 for comparison: 2^2.0
+    base = dict(lam_i=0.3, lam_f=0.5, t_max=10.0, n_xi=20, t_prep=2.0, t_ramp=0.0,
+                temperature=0.005)
+    errs = {}
+    for order in (2, 5):
+        for dt in (0.2, 0.1):
+            p = _params(dt=dt, **base)
+            r = _run(p, order=order)
+            ref = _pseudospin_delta(p, r.times)
+            errs[order, dt] = np.abs(r.delta[r.after_quench()] - ref).max()
+            assert np.ptp(r.density) < 1e-13                  # number: exact (conserving)
+            if order == 5:                                    # clean n_s(t) = const, to O(dt^5)
+                assert np.ptp(r.ns) < {0.2: 3e-4, 0.1: 1e-5}[dt] * r.density[0]
+    assert 3.5 < np.log2(errs[5, 0.2] / errs[5, 0.1]) < 5.5
+    assert 1.8 < np.log2(errs[2, 0.2] / errs[2, 0.1]) < 2.2
+    assert errs[5, 0.1] < 1e-5 * 0.2 and errs[5, 0.2] < errs[2, 0.1] / 10
+
+
+PH = dict(lam_i=0.3, lam_f=0.5, lam_ph=0.2, omega_d=0.3, gamma_el=0.05, n_xi=8,
+          temperature=0.01, ramp_shape="smooth")
+
+
+def test_phonons_and_disorder_richardson_order_and_number_conservation():
+    # Richardson: differences between dt, dt/2, dt/4 fall by 2^p with p ≈ order (measured at
+    # n_xi = 12, t ≤ 9: p = 4.9 for Δ, 6.1 for n_s with order 5)
+    base = dict(PH, t_max=4.5, t_prep=4.5, t_ramp=3.0)
+    out = []
+    for dt in (0.3, 0.15, 0.075):
+        r = _run(_params(dt=dt, **base), order=5)
+        k = int(round(0.3 / dt))
+        out.append((r.delta[::k], r.ns[::k]))
+        assert r.meta["number_drift"] < 1e-13                 # conserving approximation
+    for j in (0, 1):
+        e1 = np.abs(out[0][j] - out[1][j]).max()
+        e2 = np.abs(out[1][j] - out[2][j]).max()
+        assert e2 > 0 and np.log2(e1 / e2) > 4.0
+
+
+def test_agrees_with_the_order2_two_time_solver():
+    # kb_full converges at order 2 to the same solution: its Richardson extrapolation from
+    # dt = 0.1, 0.05 matches the order-5 solver at dt = 0.1 (measured 1.1e-6 in Δ, 1.3e-5 in
+    # n_s at n_xi = 12), and its own error falls by 4 per halving
+    base = dict(PH, t_max=4.0, t_prep=4.0, t_ramp=3.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        a = run(_params(dt=0.1, **base))
+        b = run(_params(dt=0.05, **base))
+    g = _run(_params(dt=0.1, **base), order=5)
+    rich_d = (4 * b.delta[::2] - a.delta) / 3
+    rich_n = (4 * b.ns[::2] - a.ns) / 3
+    assert np.abs(rich_d - g.delta).max() < 1e-5
+    assert np.abs(rich_n - g.ns).max() < 1e-4
+    ra = np.abs(a.ns - g.ns).max() / np.abs(b.ns[::2] - g.ns).max()
+    assert 3.0 < ra < 5.0
+
+
+def test_particle_hole_reduction_is_exact():
+    p = _params(dt=0.2, t_max=3.0, t_prep=3.0, t_ramp=2.0, **PH)
+    r1, r2 = _run(p, symmetric=True), _run(p, symmetric=False)
+    assert np.abs(r1.delta - r2.delta).max() < 1e-12
+    assert np.abs(r1.ns - r2.ns).max() < 1e-11
+
+
+def test_resume_of_a_killed_run_is_bit_identical(tmp_path):
+    p = _params(dt=0.2, t_max=3.0, t_prep=3.0, t_ramp=2.0, **PH)
+    ref = _run(p)
+    ck = tmp_path / "run.npz"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        part = GregoryKBStepper(p).run(checkpoint=ck, checkpoint_every=7, stop_after=17)
+        assert not part.meta["complete"]
+        done = GregoryKBStepper(p).run(checkpoint=ck, checkpoint_every=7)
+    assert done.meta["resumed_from_step"] == 17
+    assert np.array_equal(done.delta, ref.delta) and np.array_equal(done.ns, ref.ns)
+    # another parameter set refuses the checkpoint
+    other = _params(dt=0.2, t_max=3.0, t_prep=3.0, t_ramp=2.0, **{**PH, "lam_f": 0.6})
+    with pytest.raises(ValueError, match="checkpoint"):
+        GregoryKBStepper(other).run(checkpoint=ck)
+
+
+@pytest.mark.parametrize("kw, name", [({"order": 9}, "order"), ({"max_bytes": 1e3}, "t_max"),
+                                      ({"correctors": -1}, "correctors"),
+                                      ({"sc_tol": 1e-16}, "sc_tol"),
+                                      ({"compress_tol": 1.5}, "compress_tol")])
+def test_bad_input_raises(kw, name):
+    p = _params(dt=0.2, t_max=3.0, t_prep=3.0, t_ramp=2.0, **PH)
+    with pytest.raises(ValueError, match=name):
+        GregoryKBStepper(p, **kw)
+    with pytest.raises(ValueError, match="mode"):
+        GregoryKBStepper(KBParams(dt=0.1, t_max=1.0, t_prep=1.0, t_ramp=0.5))
+
+
+def test_compressed_history_agrees_with_the_dense_products():
+    # block low-rank Σ^R, Σ^< (numerics.kb_hodlr) at the default tolerance: the same run to
+    # ≤ 1e-6 n in n_s and 1e-6 relative in Δ (measured at N_ξ = 24, N_t = 401: 1e-10 with
+    # tol = 1e-8); tol = 0 is the dense reference
+    p = _params(dt=0.2, t_max=6.0, t_prep=6.0, t_ramp=4.0, **PH)
+    dense = _run(p)
+    comp = _run(p, compress_tol=1e-8, compress_block=16)
+    assert comp.meta["compress_ranks"] > 0                    # blocks were compressed
+    assert np.abs(comp.ns - dense.ns).max() < 1e-6 * dense.density[0]
+    assert np.abs(comp.delta - dense.delta).max() < 1e-6 * np.abs(dense.delta).max()
+    # a loose tolerance is visible (the products really use the factors)
+    loose = _run(p, compress_tol=1e-2, compress_block=16)
+    assert np.abs(loose.ns - dense.ns).max() > 1e-9
+
+
+def test_compressed_run_resumes_bit_identically(tmp_path):
+    p = _params(dt=0.2, t_max=3.0, t_prep=3.0, t_ramp=2.0, **PH)
+    kw = dict(compress_tol=1e-8, compress_block=16)
+    ref = _run(p, **kw)
+    ck = tmp_path / "c.npz"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        GregoryKBStepper(p, **kw).run(checkpoint=ck, checkpoint_every=5, stop_after=37)
+        done = GregoryKBStepper(p, **kw).run(checkpoint=ck)
+    assert np.array_equal(done.ns, ref.ns) and np.array_equal(done.delta, ref.delta)
+
+
+def test_unreachable_accuracy_is_refused_before_the_run(tmp_path):
+    from numerics.kb_map import check_accuracy, quench_point
+    assert check_accuracy(0.2, 1e-3) < 1e-3
+    with pytest.raises(ValueError, match="dt"):
+        quench_point(0.1, 0.04, outdir=tmp_path, accuracy=1e-4)     # dt = 0.25 too coarse
+    with pytest.raises(ValueError, match="accuracy"):
+        check_accuracy(0.01, 1e-12)
+    assert not list(tmp_path.iterdir())                             # nothing was run
