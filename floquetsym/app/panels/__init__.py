@@ -28,7 +28,7 @@ __all__ = ["Check", "Claim", "Panel", "PanelOutput", "PANEL_MODULES", "available
            "verdict", "outcome", "VERDICTS", "claim_to_json", "claim_from_json", "fmt"]
 
 # Order = order in the report.
-PANEL_MODULES = ("fig2a", "ns", "floquet", "series", "exact_map", "pairs", "kb", "kb_check", "bdg1d", "ring", "kb_map")
+PANEL_MODULES = ("fig2a", "ns", "floquet", "series", "exact_map", "pairs", "kb", "kb_check", "kb_map", "bdg1d", "ring")
 VERDICTS = ("PASS", "DIFFERS", "UNDECIDED", "SHOWN")
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
         "==": operator.eq, "!=": operator.ne}
