@@ -39,10 +39,10 @@ FIG1B = dict(lam_i=0.25, lam_f=0.45, omega_d=0.04, lam_ph=0.1, gamma_el=0.0, tem
              n_xi=48, dt=0.25, t_prep=220.0, t_ramp=200.0, t_max=200.0)
 
 
-#: measured dt error of n_s/n over t ≤ 200 at the Fig. 1b point (order 5): err ≈ C dt^5 with
-#: C from the runs at dt = 0.3 and 0.25 (max |Δ(n_s/n)| = 2.49e-3 = C (0.3^5 − 0.25^5));
-#: docs/kb_solver.md.  Used to refuse an ``accuracy`` the chosen dt cannot reach.
-DT_ERROR_C, DT_ERROR_P = 1.71, 5.0
+#: measured dt error of n_s/n over t ≤ 200 at the Fig. 1b point (order 5): err ≈ C dt^p with
+#: p = 4.5 observed from dt = 0.3, 0.25, 0.2 and C from max |n_s(0.25) − n_s(0.2)|/n = 8.97e-4
+#: = C (0.25^p − 0.2^p) (docs/kb_solver.md).  Used to refuse an ``accuracy`` the dt cannot reach.
+DT_ERROR_C, DT_ERROR_P = 0.725, 4.5
 
 
 def check_accuracy(dt: float, accuracy: float) -> float:
