@@ -18,6 +18,7 @@ Time step n (t_n = t0 + n dt), as in NESSi (Schüler et al., Comput. Phys. Commu
    Its end point is the density matrix, ρ(t_n) = −i G^<(t_n, t_n) (hermitised).
 3. The gap Δ(t_n) = −λ(t_n) Σ_ξ w ρ_12 and the new self-energy row
    Σ^≷(t_n, s) = r r K^≷ τ3 G^≷_loc(t_n, s) τ3 (G^<(t_n,s) = −G^<(s,t_n)†, G^> = G^R + G^<).
+
 Steps 1–3 depend on the new row itself (Σ(t_n, ·), Δ(t_n)), but only through end points of
 the integrals (weight dt): with the row predicted to O(dt^q) by polynomial extrapolation
 along the diagonals, one sweep gives it to O(dt^{q+1}) (local), enough for global order q + 1
@@ -413,7 +414,7 @@ class GregoryKBStepper:
         """start (or resume from ``checkpoint``) + steps; returns a KBResult
         (:class:`numerics.kadanoff_baym.KBResult`).  ``stop_after``: stop once this many steps
         are done (to test resumption)."""
-        from .kadanoff_baym import KBResult, checked
+        from .kb_model import KBResult, checked
         t0, c0 = time.perf_counter(), time.process_time()
         resumed = None
         if checkpoint is not None and resume and Path(checkpoint).exists():

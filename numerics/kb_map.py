@@ -108,7 +108,7 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
     ``compress_tol`` > 0: block low-rank history products (:mod:`numerics.kb_hodlr`; they
     agree with the dense ones to ~1e-10 at 1e-8, so the cached curve is shared; the value used
     is recorded in the curve file)."""
-    from .kadanoff_baym import prepared_state_spread
+    from .kb_model import prepared_state_spread
     from .kb_equilibrium import matsubara_equilibrium
     from .kb_gregory import GregoryKBStepper
     p = point_params(lam_ph=lam_ph, omega_d=omega_d, **kw)
@@ -132,7 +132,7 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
                  sweeps=r.meta["sweeps_per_step"], params=json.dumps({**p.as_dict(), "order": order}))
         (outdir / f"ckpt_{key}.npz").unlink(missing_ok=True)      # the curve marks it done
     out = summarize(times, delta, ns, dens, p)
-    from .kadanoff_baym import KBResult
+    from .kb_model import KBResult
     r = KBResult(p, times, delta, ns, ns, ns, dens, ns, {})
     prep = prepared_state_spread(r)
     eq = matsubara_equilibrium(p)
