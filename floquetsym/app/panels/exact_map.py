@@ -66,7 +66,7 @@ def compute(quick: bool, out_dir: Path | None = None) -> list:
     """Coarse map over the full range, then a finer grid around its minimum."""
     from floquetsym.app.exact_scan import refine_minimum, run_exact_map
     if quick:
-        th, om, n_ref, tol, mh = np.linspace(0.25, 1.5, 6), np.linspace(0.375, 3.0, 8), 3, 1e-5, 20
+        th, om, n_ref, tol, mh = np.linspace(0.25, 1.5, 6), np.linspace(0.375, 3.0, 8), 3, 1e-4, 16
     else:
         th, om, n_ref, tol, mh = np.linspace(0.125, 1.5, 12), np.linspace(0.15, 3.0, 20), 5, 1e-6, 30
     stem = None if out_dir is None else Path(out_dir) / "exact_map"
@@ -93,4 +93,4 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
 
 
 PANELS = [Panel("exact_map", "Exact steady-state n_s(θ, ω0) map: is n_s < 0?", run,
-                quick_seconds=90.0, full_seconds=900.0)]
+                quick_seconds=60.0, full_seconds=900.0)]
