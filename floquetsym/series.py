@@ -259,8 +259,9 @@ def c4_from_exact(p: DriveParams, thetas, *, degree: int = 3, tol: float = 1e-9,
     of ``degree`` in θ² (Richardson extrapolation of the ladder to θ → 0 for c_2, and of the
     first difference quotient for c_4).  The exact values share one ε mesh
     (:func:`floquetsym.floquet_fit.perturbative_coefficients`), so their differences carry no
-    mesh noise.  Uncertainty: the change from degree ``degree`` − 1 plus the propagated
-    per-point error of y (quadrature, Richardson window, truncation M → M+2)."""
+    mesh noise.  Uncertainty: the change from degree ``degree`` − 1, the propagated per-point
+    error of the θ-differences (quadrature, Richardson window, truncation M → M+2) and the
+    relative error of n_s(0)."""
     from .floquet_fit import perturbative_coefficients
     th = np.sort(np.asarray(thetas, float))
     require(th.size >= degree + 2, "thetas", thetas, f"at least degree + 2 = {degree + 2} values")
@@ -272,8 +273,11 @@ def c4_from_exact(p: DriveParams, thetas, *, degree: int = 3, tol: float = 1e-9,
     x = th ** 2
     y = (pc.ns_dc / ns0 - 1.0) / x
     meta = pc.c2.meta
+    # errors of the θ-differences (shared mesh: the common errors of n_s(0) cancel in them);
+    # n_s(0)'s own error only rescales y, added below as a relative error
     ey = (meta["quadrature_error"] + meta["richardson_error"][0]
-          + meta["truncation_change"][0] / x[-1]) / abs(ns0) + abs(pc.ns0.error / ns0) / x[0]
+          + meta["truncation_change"][0] / x[-1]) / abs(ns0)
+    rel0 = abs(pc.ns0.error / ns0)
 
     def coeffs(d):
         V = np.vander(x, d + 1, increasing=True)
@@ -283,7 +287,7 @@ def c4_from_exact(p: DriveParams, thetas, *, degree: int = 3, tol: float = 1e-9,
     sol, prop = coeffs(degree)
     alt, _ = coeffs(degree - 1)
     return {"c2": float(sol[0]), "c4": float(sol[1]),
-            "c2_err": float(abs(sol[0] - alt[0]) + prop[0]),
-            "c4_err": float(abs(sol[1] - alt[1]) + prop[1]),
+            "c2_err": float(abs(sol[0] - alt[0]) + prop[0] + rel0 * abs(sol[0])),
+            "c4_err": float(abs(sol[1] - alt[1]) + prop[1] + rel0 * abs(sol[1])),
             "thetas": th.tolist(), "y": y.tolist(), "y_err": float(ey), "ns0": float(ns0),
             "degree": degree, "n_harmonics": meta["n_harmonics"], "n_eval": meta["n_eval"]}

@@ -23,7 +23,7 @@ BAD = [
     ["bench", "nosuchbench"],
     ["reproduce", "--only", "nosuchpanel", "--out", "{tmp}"],
     ["ns", "--gamma", "-1"],
-    ["ns", "--order", "7"],
+    ["ns", "--order", "41"],
     ["ns", "--omega0", "nan"],
     ["show", "g9"],
 ]

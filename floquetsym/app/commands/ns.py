@@ -10,9 +10,9 @@ def add_arguments(p):
     p.add_argument("--omega0", type=float, default=2.0, help="drive frequency (units of Δ; default 2)")
     p.add_argument("--gamma", type=float, default=1e-2, help="Dynes/reservoir rate γ (default 0.01)")
     p.add_argument("--theta", type=float, default=0.05, help="gap modulation amplitude θ (default 0.05)")
-    p.add_argument("--order", type=int, default=2, help="order k in θ: 0, 1 or 2 (default 2)")
+    p.add_argument("--order", type=int, default=2, help="order k ≥ 0 in θ (numeric: any k ≤ 40; symbolic: k ≤ 4; default 2)")
     p.add_argument("--harmonic", type=int, default=None,
-                   help="Floquet harmonic n of e^{-inω0t} (default 0 for k=0,2; 1 for k=1)")
+                   help="Floquet harmonic n of e^{-inω0t}, n ≡ k (mod 2), |n| ≤ k (default k mod 2)")
     p.add_argument("--T", dest="temperature", type=float, default=0.0, help="temperature (default 0)")
     p.add_argument("--delta", type=float, default=1.0, help="static gap Δ (default 1: the energy unit)")
     p.add_argument("--rtol", type=float, default=1e-8, help="quadrature relative tolerance")
