@@ -113,7 +113,8 @@ def _claims_stiffness(r, quick, band_label):
                                                             ss if np.isfinite(ss) else 0))
         meas = (f"ring n_s < 0 first at t = {mn:.1f} ± {sn:.1f}/J ({nn}/{len(r.seeds)} seeds, "
                 f"within the linear-response window); first slip at t = {ms:.1f} ± {ss:.1f}/J "
-                f"({ns_} seeds)")
+                f"({ns_} seeds); per seed (first slip, first n_s < 0): "
+                + ", ".join(f"({a:.0f}, {b:.0f})" for a, b in zip(t_slip, t_neg)))
     else:
         agree = False
         meas = (f"ring n_s(t) stays positive wherever the flux response is linear (up to "
