@@ -44,12 +44,15 @@ class InhomogeneousStartWarning(UserWarning):
 
 def start_diagnostics(delta, threshold: float) -> dict:
     """Homogeneity of a start Δ_i: min|Δ|/mean|Δ|, relative spread, winding; broken if
-    min|Δ_i| < threshold·mean|Δ| (a site where the phase is already ill defined)."""
-    from .bdg1d_static import winding_number
+    min|Δ_i| < threshold·mean|Δ| (a site where the phase is already ill defined).  A normal
+    start (Δ ≡ 0 to round-off) is broken and has no winding number (``None``)."""
+    from .bdg1d_static import phase_defined, winding_number
     a = np.abs(np.asarray(delta))
     mean = float(a.mean())
-    rel = float(a.min() / mean) if mean > 0 else 0.0
-    return {"min_rel": rel, "std_rel": float(a.std() / mean) if mean > 0 else float("inf"),
+    if not phase_defined(delta):
+        return {"min_rel": 0.0, "std_rel": float("inf"), "winding": None, "broken": True}
+    rel = float(a.min() / mean)
+    return {"min_rel": rel, "std_rel": float(a.std() / mean),
             "winding": winding_number(delta), "broken": bool(rel < threshold)}
 
 
@@ -340,7 +343,13 @@ class BatchStepper:
             self.n_step += 1
             self.t = self._t0 + self.n_step * h
 
-    def step(self, t: float) -> None:
+    def step(self) -> dict:
+        """One time step (the stepper protocol of :mod:`numerics.stepping`); returns the time and
+        the per-member gap profiles Δ_i (S, N) at the new time."""
+        self.advance(1)
+        return {"t": self.t, "delta": self.delta()}
+
+    def advance_to(self, t: float) -> None:
         """Advance to ``t`` (a whole number of steps ahead)."""
         k = (t - self.t) / self.params.dt
         require(k >= -1e-9 and abs(k - round(k)) < 1e-6, "t", t,

@@ -77,13 +77,13 @@ def test_batch_equals_single_seed_stepper(order):
     p = small(order=order, n_sites=16, t_max=1.0)
     bs = BatchStepper(p, seeds=[3, 5, 7])
     bs.start()
-    bs.step(0.5)
-    bs.step(1.0)
+    bs.advance_to(0.5)
+    bs.advance_to(1.0)
     for k, s in enumerate((3, 5, 7)):
         st = b.BdG1DStepper(b.BdG1DParams(**{**p.as_dict(), "seed": s}))
         st.start()
-        st.step(0.5)
-        st.step(1.0)
+        st.advance_to(0.5)
+        st.advance_to(1.0)
         assert np.max(np.abs(st.delta() - bs.delta()[k])) < 1e-10
         assert st.energy() == pytest.approx(bs.energy()[k], abs=1e-10)
 
@@ -92,7 +92,7 @@ def test_batch_per_member_coupling_equals_separate_runs():
     p = small(n_sites=12, t_max=0.5)
     bs = BatchStepper(p, seeds=[1, 1], lambda_f=[2.5, 3.5])
     bs.start()
-    bs.step(0.5)
+    bs.advance_to(0.5)
     for k, lf in enumerate((2.5, 3.5)):
         r = b.run(p, seed=1, lambda_f=lf, sample_every=50)
         assert np.max(np.abs(r.delta[-1] - bs.delta()[k])) < 1e-10
@@ -128,7 +128,7 @@ def test_flux_threaded_ring_matches_dense_C1_C3(hartree):
     times = np.array([0.0, 1.0, 2.0])
     got = []
     for t in times:
-        bs.step(t)
+        bs.advance_to(t)
         got.append(bs.delta()[0])
     ref = dense_twisted(p, bs.disorder[0], 0.4, times, x0)
     assert np.max(np.abs(np.array(got) - ref)) < 3e-8
@@ -212,7 +212,7 @@ def test_hartree_homogeneous_start_stays_homogeneous_without_quench():
     bs.start()
     assert bs.start_info[0]["std_rel"] < 1e-12 and not bs.start_info[0]["broken"]
     for t in np.arange(10.0, 51.0, 10.0):
-        bs.step(t)
+        bs.advance_to(t)
         dl = bs.delta()[0]
         assert np.max(np.abs(dl - dl.mean())) < 1e-8
         assert np.max(np.abs(bs.fields()[0][0])) < 1e-8            # n_i = ½
