@@ -47,6 +47,7 @@ import warnings
 import numpy as np
 
 from .floquet import floquet_matrices, sign_newton, _tvec
+from .integrate import GK15_GAUSS_WEIGHTS, GK15_KRONROD_WEIGHTS, GK15_NODES
 from .params import DriveParams, require, require_finite, require_int
 from .result import ConvergenceWarning, Result
 
@@ -54,23 +55,8 @@ __all__ = ["gauss_kronrod", "ns_fast", "block_traces", "window_index", "ns_scale
 
 _PREF = 1j / 8.0 / (2.0 * math.pi)
 
-# Gauss–Kronrod 7/15 nodes and weights on [−1, 1] (QUADPACK qk15)
-_XK = np.array([0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-                0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-                0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-                0.207784955007898467600689403773245, 0.0])
-_WK = np.array([0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-                0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-                0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-                0.204432940075298892414161999234649, 0.209482141084727828012999174891714])
-_WG = np.array([0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-                0.381830050505118944950369775488975, 0.417959183673469387755102040816327])
-GK_X = np.concatenate([-_XK[:-1], _XK[::-1]])
-GK_WK = np.concatenate([_WK[:-1], _WK[::-1]])
-GK_WG = np.zeros(15)
-GK_WG[1:7:2] = _WG[:3]
-GK_WG[7] = _WG[3]
-GK_WG[9:15:2] = _WG[2::-1]
+# Gauss–Kronrod 7/15 nodes and weights on [−1, 1] (QUADPACK qk15), defined once in integrate
+GK_X, GK_WK, GK_WG = GK15_NODES, GK15_KRONROD_WEIGHTS, GK15_GAUSS_WEIGHTS
 
 
 def ns_scale(p: DriveParams) -> float:

@@ -30,7 +30,8 @@ import numpy as np
 from .params import require, require_finite
 from .result import ConvergenceWarning
 
-__all__ = ["integrate_real_line", "graded_panels", "Quadrature", "GK15_NODES"]
+__all__ = ["integrate_real_line", "graded_panels", "Quadrature", "GK15_NODES",
+           "GK15_KRONROD_WEIGHTS", "GK15_GAUSS_WEIGHTS"]
 
 # Gauss–Kronrod (7, 15) nodes/weights on [-1, 1] (QUADPACK qk15).
 _XGK = np.array([0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
@@ -47,6 +48,8 @@ GK15_NODES = np.concatenate([-_XGK[:-1], _XGK[::-1]])          # 15 nodes, ascen
 _W_K = np.concatenate([_WGK[:-1], _WGK[::-1]])
 _W_G = np.zeros(15)
 _W_G[1:14:2] = np.concatenate([_WG[:-1], _WG[::-1]])           # Gauss nodes: odd positions
+GK15_KRONROD_WEIGHTS = _W_K      # Kronrod weights on GK15_NODES (exact to degree 22)
+GK15_GAUSS_WEIGHTS = _W_G        # the embedded 7-point Gauss rule on the same nodes (degree 13)
 
 
 @dataclass

@@ -30,7 +30,7 @@ import numpy as np
 
 from floquetsym.params import require, require_finite
 
-from .bdg1d import BdG1DParams, _bond, _fold, _local_rotation, _realify
+from .bdg1d import BdG1DParams, BdG1DStepper, _bond, _fold, _local_rotation, _realify
 from .bdg1d_static import (box_disorder, composition_coefficients, fields_from_gram,
                            local_fields, orbitals_from_eig)
 
@@ -332,16 +332,8 @@ class BatchStepper:
         out[:, 4:] = b[:, 4:] @ r_right
         return out
 
-    def advance(self, n_steps: int = 1) -> None:
-        h = self.params.dt
-        mid = len(self._coef) // 2
-        for _ in range(n_steps):
-            tt = self.t
-            for j, c in enumerate(self._coef):
-                self._strang(c * h, tt, j == mid)
-                tt += c * h
-            self.n_step += 1
-            self.t = self._t0 + self.n_step * h
+    #: the same composition of Strang sub-steps as the single-seed ring (one definition)
+    advance = BdG1DStepper.advance
 
     def step(self) -> dict:
         """One time step (the stepper protocol of :mod:`numerics.stepping`); returns the time and
