@@ -124,7 +124,8 @@ def test_series_equals_per_order_calls():
     assert s.dc(th) == pytest.approx(direct, rel=1e-10)
 
 
-@pytest.mark.parametrize("k,n", [(3, 1), (3, 3), (4, 0), (4, 2)])
+@pytest.mark.parametrize("k,n", [(3, 1), (3, 3), pytest.param(4, 0, marks=pytest.mark.slow),
+                                 pytest.param(4, 2, marks=pytest.mark.slow)])
 def test_symbolic_traces_match_numeric_at_orders_3_and_4(k, n):
     """The SymPy trace (hierarchy blocks, evaluated node by node) vs the array recursion."""
     from floquetsym.identities import eval_graph
