@@ -212,7 +212,8 @@ def _run(out_dir: Path, quick: bool) -> PanelOutput:
                         f"t ∈ [10, 30]/J: {gr:.4f}J at q = {qr:.2f} vs k-space {gk:.4f}J at "
                         f"q = {qk:.2f}", "ring and k-space rate and q* within 20 %",
                         bool(abs(gr / gk - 1) < 0.2 and abs(qr / qk - 1) < 0.2),
-                        "beyond the paper (linear response of the uniform state)"))
+                        "beyond the paper (linear response of the uniform state)",
+                        beyond_paper=True))
     # figure: n_s(t) seed mean, slips
     fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(13, 3.8), constrained_layout=True)
     mean, sem, cnt = r.seed_mean()
