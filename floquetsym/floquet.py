@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .conventions import distribution
+from .conventions import distribution, reservoir_z, sigma_keldysh
 from .params import DriveParams, require, require_finite, require_int
 from .result import ConvergenceWarning, Result
 from .floquet_bands import QuasienergyBands, quasienergies  # noqa: F401  (public re-export)
@@ -87,8 +87,9 @@ def floquet_matrices(p: DriveParams, eps, n_harmonics: int):
     w = eps[:, None] + np.arange(-M, M + 1)[None, :] * p.omega0          # (E, nf)
     i0 = 2 * np.arange(nf)
     lam_r = np.zeros((eps.size, N, N), dtype=complex)
-    lam_r[:, i0, i0] = w + 1j * p.gamma
-    lam_r[:, i0 + 1, i0 + 1] = -(w + 1j * p.gamma)
+    zr = reservoir_z(w, p.gamma, "R")                                    # ωτ3 + Σ^R = z τ3
+    lam_r[:, i0, i0] = zr
+    lam_r[:, i0 + 1, i0 + 1] = -zr
     lam_r[:, i0, i0 + 1] = -1j * p.delta
     lam_r[:, i0 + 1, i0] = -1j * p.delta
     a, b = i0[:-1], i0[1:]
@@ -98,12 +99,13 @@ def floquet_matrices(p: DriveParams, eps, n_harmonics: int):
     lam_r[:, b, a + 1] = c
     lam_r[:, b + 1, a] = c
     lam_a = lam_r.copy()
-    lam_a[:, i0, i0] = w - 1j * p.gamma
-    lam_a[:, i0 + 1, i0 + 1] = -(w - 1j * p.gamma)
+    za = reservoir_z(w, p.gamma, "A")
+    lam_a[:, i0, i0] = za
+    lam_a[:, i0 + 1, i0 + 1] = -za
     lam_k = np.zeros_like(lam_r)
-    h = distribution(w, p.temperature)
-    lam_k[:, i0, i0] = 2j * p.gamma * h
-    lam_k[:, i0 + 1, i0 + 1] = -2j * p.gamma * h
+    sk = sigma_keldysh(w, p.gamma, p.temperature)                        # Σ^K = sk τ3
+    lam_k[:, i0, i0] = sk
+    lam_k[:, i0 + 1, i0 + 1] = -sk
     return lam_r, lam_a, lam_k
 
 
@@ -210,7 +212,7 @@ def _eq_integrand(omega, delta, gamma: float, temperature: float):
     i/(8·2π).  ``delta`` may be an array broadcasting against ``omega``.
     """
     omega = np.asarray(omega, dtype=float)
-    z = omega + 1j * gamma
+    z = reservoir_z(omega, gamma, "R")
     d2 = np.asarray(delta, dtype=float) ** 2
     return -(d2 / (2 * math.pi)) * distribution(omega, temperature) * np.imag(1.0 / (z * z - d2))
 

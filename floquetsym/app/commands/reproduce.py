@@ -16,13 +16,9 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from floquetsym.app.panels import available_panels
     from floquetsym.app.paths import output_folder
-    from floquetsym.app.reproduce import reproduce
-    names = [p.name for p in available_panels()[0]]
-    unknown = sorted(set(args.only or ()) - set(names))
-    if unknown:                         # refused before any folder is made
-        raise ValueError(f"--only={unknown}: no such panel; available: {names}")
+    from floquetsym.app.reproduce import reproduce, select_panels
+    select_panels(args.only)            # an unknown panel name is refused before any folder is made
     out = output_folder(args.out)
     path = reproduce(out, quick=args.quick, only=args.only, progress=not args.no_progress,
                      reuse=not args.fresh)
