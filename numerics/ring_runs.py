@@ -15,7 +15,7 @@ import numpy as np
 from .ring_model import BANDS, RingModel
 
 __all__ = ["LAMBDA_F", "GAMMA_EL", "map_point", "map_points", "run_map", "save_stiffness",
-           "load_stiffness", "slip_rates"]
+           "load_stiffness", "slip_rates", "proliferation", "map_summary"]
 
 LAMBDA_F = (1.6, 2.0, 3.0, 4.0)
 GAMMA_EL = (0.1, 0.05, 0.2, 0.0)           # the paper's point first
@@ -93,6 +93,53 @@ def map_points(*, band: str = "main_text", seeds=range(8), gammas=GAMMA_EL,
                 pts.append({"hopping": BANDS[band], "gamma_el": float(g), "hartree": codes[h],
                             "seed": float(s), **fixed})
     return pts
+
+
+def proliferation(r1, r2) -> tuple[bool, dict]:
+    """The declared proliferation criterion on per-seed slip rates of the two halves.
+
+    *Proliferation* = the seed-mean slip rate of the second half exceeds the first half's by
+    more than two standard errors of the seed mean of the difference, with slips present in
+    the second half.  Returns the verdict and the statistics (means, standard errors, seeds).
+    """
+    r1, r2 = np.asarray(r1, float), np.asarray(r2, float)
+    d = r2 - r1
+    n = d.size
+    sem = (lambda x: float(x.std(ddof=1) / np.sqrt(n)) if n > 1 else float("inf"))
+    stats = {"rate1": float(r1.mean()), "rate1_sem": sem(r1), "rate2": float(r2.mean()),
+             "rate2_sem": sem(r2), "diff": float(d.mean()), "diff_sem": sem(d), "seeds": n}
+    return bool(r2.mean() > 0 and d.mean() > 2 * stats["diff_sem"]), stats
+
+
+def map_summary(points, rows) -> list[dict]:
+    """Seed statistics of the proliferation map per (γ_el, Hartree, λ_f).
+
+    ``points``/``rows`` as :func:`map_points` and the sweep's rows (``None`` for a point not
+    run yet; it is left out).  Each entry: ``gamma_el``, ``hartree`` (name), ``lambda_f``,
+    the :func:`proliferation` statistics and verdict (``proliferates``), ``slips`` (seed
+    mean), ``first`` (seed-mean first slip time over the seeds that slip, NaN if none),
+    ``slipping_seeds``, ``start_min_rel`` (smallest min|Δ_i|/mean of the starts: < 0.1 means
+    the start is already broken up) and ``max_drift`` (largest relative energy drift).
+    """
+    groups: dict = {}
+    for pt, row in zip(points, rows):
+        if row is None:
+            continue
+        groups.setdefault((pt["gamma_el"], pt["hartree"], pt.get("lambda_f", -1.0)), []).append(row)
+    out = []
+    for (g, h, lf), rs in sorted(groups.items()):
+        lfs = LAMBDA_F if lf < 0 else (lf,)
+        for k, lam in enumerate(lfs):
+            ok, st = proliferation([r[f"rate1_{k}"] for r in rs], [r[f"rate2_{k}"] for r in rs])
+            first = np.array([r[f"first_{k}"] for r in rs])
+            out.append({"gamma_el": g, "hartree": HARTREE_CODES[float(h)], "lambda_f": lam,
+                        "proliferates": ok, **st,
+                        "slips": float(np.mean([r[f"slips_{k}"] for r in rs])),
+                        "first": float(first[first >= 0].mean()) if (first >= 0).any() else float("nan"),
+                        "slipping_seeds": int((first >= 0).sum()),
+                        "start_min_rel": float(min(r["start_min_rel"] for r in rs)),
+                        "max_drift": float(max(r[f"drift_{k}"] for r in rs))})
+    return out
 
 
 def run_map(out: str | Path, *, points=None, max_workers: int = 1, progress: bool = True):

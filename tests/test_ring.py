@@ -300,3 +300,32 @@ def test_map_point_counts_the_slips_of_separate_single_seed_runs():
         assert row[f"first_{k}"] == pytest.approx(r.first_slip_time() or -1.0)
         total += r.bond_slips.sum()
     assert total > 0                                          # the check is not vacuous
+
+
+def test_map_summary_groups_seeds_and_applies_the_declared_criterion():
+    """map_summary: per (γ_el, Hartree, λ_f) the seed statistics of the rows, a missing sample
+    left out; the proliferation verdict is the declared two-s.e. criterion."""
+    from numerics.ring_runs import LAMBDA_F, map_points, map_summary
+    pts = map_points(seeds=range(3), gammas=(0.1,), hartrees=("off", "attractive"))
+    rng = np.random.default_rng(7)
+    rows = []
+    for i, _ in enumerate(pts):
+        r = {"start_min_rel": 0.5 - 0.01 * i, "start_std_rel": 0.1}
+        for k in range(len(LAMBDA_F)):
+            grow = k == 3                              # only λ_f = 4J grows in the second half
+            r.update({f"rate1_{k}": 1e-3 * rng.random(), f"rate2_{k}": (0.05 if grow else 0.0)
+                      + 1e-4 * rng.random(), f"slips_{k}": float(k), f"first_{k}": 5.0 if k else -1.0,
+                      f"wind_{k}": 0.0, f"drift_{k}": 1e-5 * (k + 1)})
+        rows.append(r)
+    rows[4] = None                                    # attractive, seed 1 not run yet
+    s = map_summary(pts, rows)
+    assert len(s) == 2 * len(LAMBDA_F)
+    att = [x for x in s if x["hartree"] == "attractive"]
+    assert all(x["seeds"] == 2 for x in att) and all(x["seeds"] == 3 for x in s if x["hartree"] == "off")
+    off4 = next(x for x in s if x["hartree"] == "off" and x["lambda_f"] == 4.0)
+    r1 = np.array([rows[i]["rate1_3"] for i in range(3)])
+    assert off4["rate1"] == pytest.approx(r1.mean(), rel=1e-14)
+    assert off4["rate1_sem"] == pytest.approx(r1.std(ddof=1) / np.sqrt(3), rel=1e-12)
+    assert off4["proliferates"] and not any(x["proliferates"] for x in s if x["lambda_f"] != 4.0)
+    assert off4["start_min_rel"] == pytest.approx(0.48) and off4["max_drift"] == pytest.approx(4e-5)
+    assert np.isnan(next(x for x in s if x["lambda_f"] == 1.6)["first"])
