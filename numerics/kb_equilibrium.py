@@ -16,10 +16,13 @@ checks in the tests: the normal state has Z(iπT) = 1 + 2λ_el-ph (infinite band
 −iγ_el/2 for disorder, and phonons enhance the gap.
 
 Superfluid density (Eq. 7 in equilibrium, the static bubble; δΣ = 0 for the odd vertex):
-    η_ξ = ∂ρ_ξ/∂ε|_{h→h+ετ0} = T Σ_n G_ξ(iω_n)²,   P = −Σ_ξ w_ξ v²_ξ Tr η_ξ,   n_s = n − P,
-the same definitions as the time-domain solvers (``KBResult.ns``), so that a correlated
-state prepared in real time can be compared number by number.  In the normal state P = n − B
-(Appendix B), and without phonons and disorder everything reduces to BCS.
+    η_ξ = ∂ρ_ξ/∂ε|_{h→h+ετ0} = T Σ_n G_ξ(iω_n)²,   P = −Σ_ξ w_ξ v²_ξ Tr η_ξ,   n_s = D − P,
+with the diamagnetic D = Σ_ξ w_ξ m⁻¹_ξ n_ξ (= n for the flat 2D band, where m⁻¹ = 1; on the
+1D lattice band m⁻¹_ξ = −ξ), the same definitions as the time-domain solvers
+(``KBResult.ns``), so that a correlated state prepared in real time can be compared number by
+number.  In the normal state P = n − B on the flat band (Appendix B) and P = D on the lattice
+band (no cut-off: the lattice f-sum rule), and without phonons and disorder everything reduces
+to BCS.
 
 Matsubara sums run over |ω_n| ≤ ``omega_max``; the slowly decaying 1/ω² tails of the
 equal-time sums are added in closed form (T Σ_{n≥N} ω_n^{-2} = ψ'(N + ½)/(4π²T)); the error
@@ -131,9 +134,9 @@ def _solve(p: KBParams, lam: float, omega_max: float, tol: float, max_iter: int,
     rho[:, 0, 1], rho[:, 1, 0] = r12, np.conj(r12)
     G2 = G @ G
     eta = T * G2.sum(axis=1) + (-tail) * np.eye(2)[None]        # G² → −1/ω² on the diagonal
-    dens, _, para, bnd = equal_time_observables(p, b, rho, eta)
+    dens, dia, para, bnd = equal_time_observables(p, b, rho, eta)
     z1 = float(1.0 - (sig[N, 0, 0].imag / wn[N]))                   # Σ11(iπT) = iπT(1 − Z)
-    return dict(delta=float(delta), density=dens, ns=dens - para, ns_para=para, ns_boundary=bnd,
+    return dict(delta=float(delta), density=dens, ns=dia - para, ns_para=para, ns_boundary=bnd,
                 z1=z1, rho=rho, eta=eta, residual=res, iterations=it + 1, n_matsubara=2 * N)
 
 
