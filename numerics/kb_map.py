@@ -32,11 +32,31 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["quench_point", "point_params", "FIG1B"]
+__all__ = ["quench_point", "point_params", "FIG1B", "FIG1C", "FIG1C_LAMBDA_F", "FIG3B",
+           "figure_points"]
 
 #: the paper's Fig. 1b quench (ω_D = 0.04 E_F; λ_el-ph not given by the paper)
 FIG1B = dict(lam_i=0.25, lam_f=0.45, omega_d=0.04, lam_ph=0.1, gamma_el=0.0, temperature=0.005,
              n_xi=48, dt=0.25, t_prep=220.0, t_ramp=200.0, t_max=200.0)
+
+
+#: the paper's Fig. 1c quench (disorder only, λ_i = 0.3, γ_el = 0.05E_F; λ_f in FIG1C_LAMBDA_F)
+#: on the Fig. 1b grid and preparation
+FIG1C = dict(lam_i=0.3, lam_ph=0.0, gamma_el=0.05)
+FIG1C_LAMBDA_F = (0.4, 0.45, 0.5)
+#: the paper's Fig. 3b quench: the uniform 1D tight-binding model of
+#: ``numerics.ring_model.PAPER_POINT.kb_params`` (band −J cos k, λ 1.2J → 2J, γ_el = 0.1J;
+#: energies in J, times in 1/J) on the Fig. 1b grid and preparation
+FIG3B = dict(band="tb1d", hopping=1.0, lam_i=1.2, lam_f=2.0, gamma_el=0.1, vertex_cutoff=1.0,
+             lam_ph=0.0)
+
+
+def figure_points(outdir: str = "results/kb_map", **kw) -> list[dict]:
+    """:func:`quench_point` arguments of the two-time Fig. 1c (three λ_f) and Fig. 3b runs
+    (``omega_d`` is inert without phonons; it stays at the Fig. 1b value)."""
+    pts = [{**FIG1C, "lam_f": lf, "omega_d": FIG1B["omega_d"], "outdir": outdir, **kw}
+           for lf in FIG1C_LAMBDA_F]
+    return pts + [{**FIG3B, "omega_d": FIG1B["omega_d"], "outdir": outdir, **kw}]
 
 
 #: measured dt error of n_s/n over t ≤ 200 at the Fig. 1b point (order 5): err ≈ C dt^p with

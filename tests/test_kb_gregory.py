@@ -189,3 +189,20 @@ def test_unreachable_accuracy_is_refused_before_the_run(tmp_path):
     with pytest.raises(ValueError, match="accuracy"):
         check_accuracy(0.01, 1e-12)
     assert not list(tmp_path.iterdir())                             # nothing was run
+
+
+def test_figure_runs_are_the_paper_figures_models():
+    """The two-time Fig. 3b run is the uniform model of the ring's paper point (one 1D model
+    for Figs. 3a/3b) and the Fig. 1c runs differ from Fig. 1b only in coupling and disorder."""
+    from numerics.kb_map import FIG1B, FIG1C_LAMBDA_F, figure_points, point_params
+    from numerics.ring_model import PAPER_POINT
+    pts = [point_params(**{k: v for k, v in q.items() if k != "outdir"}) for q in figure_points()]
+    ring = PAPER_POINT.kb_params()
+    p3b = pts[-1]
+    for f in ("band", "hopping", "lam_i", "lam_f", "gamma_el", "temperature", "vertex_cutoff"):
+        assert getattr(p3b, f) == getattr(ring, f), f
+    assert [p.lam_f for p in pts[:3]] == list(FIG1C_LAMBDA_F)
+    for p in pts:
+        assert (p.n_xi, p.dt, p.t_prep, p.t_ramp, p.t_max) == tuple(
+            FIG1B[k] for k in ("n_xi", "dt", "t_prep", "t_ramp", "t_max"))
+        assert p.lam_ph == 0.0 and p.mode == "full" and p.ramp_shape == "smooth"
