@@ -206,3 +206,19 @@ def test_figure_runs_are_the_paper_figures_models():
         assert (p.n_xi, p.dt, p.t_prep, p.t_ramp, p.t_max) == tuple(
             FIG1B[k] for k in ("n_xi", "dt", "t_prep", "t_ramp", "t_max"))
         assert p.lam_ph == 0.0 and p.mode == "full" and p.ramp_shape == "smooth"
+
+
+def test_two_time_claim_decides_and_can_differ():
+    """The Fig. 1c/3b rows: PASS when a two-time run turns negative, DIFFERS (False) with the
+    minimum when none does, undecided when a prepared state fails its check."""
+    from floquetsym.app.panels.kb import _twotime_claim
+    row = dict(prep_ok=1.0, sign_change=0.0, t_sign=-1.0, ns_min=0.21, t_ns_min=150.0,
+               prep_ns=0.9, eq_ns=0.9, prep_delta=0.05, eq_delta=0.05)
+    c = _twotime_claim("claim", {0.4: (row, None), 0.5: (row, None)}, "gkba", "E_F", "src")
+    assert c.passed is False and "min n_s/n = 0.210" in c.measured and "GKBA" in c.measured
+    neg = {**row, "sign_change": 1.0, "t_sign": 42.0, "ns_min": -0.1}
+    c = _twotime_claim("claim", {0.4: (row, None), 0.5: (neg, None)}, "gkba", "E_F", "src")
+    assert c.passed is True and "n_s < 0 from t = 42.0" in c.measured
+    bad = {**neg, "prep_ok": 0.0}
+    c = _twotime_claim("claim", {0.5: (bad, None)}, "gkba", "E_F", "src")
+    assert c.passed is None and c.undecided
