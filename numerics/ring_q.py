@@ -102,7 +102,8 @@ def stiffness_q(S, delta, *, hopping: float, q_index=None, dsigma_de=None):
     xi = 2 * hopping * np.cos(k)
     ad = abs(complex(delta))
     e = np.sqrt(xi ** 2 + ad ** 2)
-    require(bool(np.all(e > 0)), "delta", delta, "!= 0 when ξ_k = 0 lies on the grid (N % 4 == 0)")
+    require(bool(np.all(e > 1e-9 * hopping)), "delta", delta,
+            "!= 0 when ξ_k = 0 lies on the grid (N % 4 == 0)")
     b = np.stack([np.full(n, complex(delta).real), np.full(n, -complex(delta).imag), xi]) / e
     sigma = np.einsum("in,in->n", b, S)
     d_inst = float(-np.mean(xi * S[2]))
@@ -368,3 +369,40 @@ def ns_q_dynamic(model, *, q_index, t_max: float, dt: float = 0.02,
     return DynamicStiffness(times=np.array(times), q=2 * np.pi * qi / n, ns=np.array(ns),
                             dia=np.array(dia), para=np.array(para), delta=np.array(dels),
                             meta={"model": model.as_dict(), "dt": dt, "integrator": "RK4"})
+
+
+def run_band(band: str, *, n_sites: int = 512, t_max: float = 200.0, out=None,
+             q_dense: int = 32, q_step: int = 8, growth: bool = True) -> dict:
+    """The measurements of docs/ring.md for one band at λ 1.2J → 2J (clean, T = 0): both
+    n_s(q, t) routes, the k-space growth rates (:func:`numerics.ring_finite_q.kspace_growth`)
+    on the same q set (q_index 1..``q_dense`` and every ``q_step``-th up to N/2)."""
+    import json
+    from pathlib import Path
+
+    from .ring_finite_q import kspace_growth
+    from .ring_model import RingModel
+    model = RingModel(band=band, n_sites=n_sites, gamma_el=0.0)
+    qi = np.unique(np.concatenate([np.arange(0, q_dense + 1),
+                                   np.arange(q_dense, n_sites // 2 + 1, q_step)]))
+    inst = ns_q_quench(model, np.arange(0.0, t_max + 1e-9, 5.0))
+    dyn = ns_q_dynamic(model, q_index=qi, t_max=t_max, dt=0.02, sample_every=50)
+    arrays = {"inst_times": inst.times, "inst_q": inst.q, "inst_ns": inst.ns, "inst_dia": inst.dia,
+              "inst_dia_inst": inst.dia_inst, "dyn_times": dyn.times, "dyn_q": dyn.q,
+              "dyn_ns": dyn.ns, "dyn_dia": dyn.dia, "dyn_delta": dyn.delta.real}
+    if growth:
+        g = kspace_growth(n_sites=n_sites, hopping=model.hopping, lambda_i=model.lambda_i,
+                          lambda_f=model.lambda_f, q_index=qi[qi > 0], t_max=t_max, dt=0.02,
+                          sample_every=50)
+        arrays.update(growth_times=g.times, growth_q=g.q, growth_amp=g.amp)
+    if out is not None:
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(out / f"ns_q_{band}_N{n_sites}.npz", **arrays,
+                            model=json.dumps(model.as_dict()))
+    return arrays
+
+
+if __name__ == "__main__":
+    import sys
+    for b in sys.argv[1:] or ["main_text", "appendix_c"]:
+        run_band(b, out="results/ring_map")
