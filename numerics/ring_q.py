@@ -11,7 +11,7 @@ on the lattice ξ_k with weights 1/N.  The Hartree part of (C1) vanishes in this
 bond (i, i+1) enters as J e^{iA_i} c†_iσ c_{i+1,σ} + h.c., so
 H(A) = H − Σ_i A_i ĵ_i − ½ Σ_i A_i² K̂_i + O(A³) with the bond current
 ĵ_i = −iJ Σ_σ (c†_iσ c_{i+1,σ} − h.c.) and the bond hopping energy K̂_i.  The current
-j_i = −∂H/∂A_i = ĵ_i + A_i K̂_i responds to A_i = A_q e^{iqi} + c.c. as j_q = −n_s(q) A_q with
+j_i = −∂H/∂A_i = ĵ_i + A_i K̂_i responds to A_i = A cos(qi) as j_i = −n_s(q) A_i with
 
     n_s(q) = D − Λ(q),     D = −⟨K̂_i⟩ = −N⁻¹Σ_k ξ_k S^z_k   (diamagnetic, Eq. 8),
 
@@ -27,8 +27,8 @@ E_b(k+q)) becomes, with the coherence factor c = (ξ_k ξ_{k+q} + |Δ|²)/(E_k E
           \frac{\sigma_k-\sigma_{k+q}}{E_{k+q}-E_k}\Big],
 
 the first term pair breaking (interband), the second the Landau (intraband) term; at
-E_{k+q} = E_k it is the limit (1 + c)(−dσ/dE), dσ/dE by finite differences along the k grid
-(central, second order; forward at a stationary point of E).  In the BCS ground state
+E_{k+q} = E_k it is the limit (1 + c)(−dσ/dE) (dσ/dE exact in equilibrium, from probe
+pseudospins after a quench, or by second-order differences in E² along the k grid).  In the BCS ground state
 (σ = −1) only pair breaking remains and D = N⁻¹Σ ξ²/E; at q = 0 the coherence factor kills it
 (c = 1): n_s(0) = N⁻¹Σ[ξ²/E tanh(E/2T) − v²/(2T) sech²(E/2T)] in equilibrium, the BCS
 lattice value of :func:`numerics.ring_stiffness.clean_stiffness`.  In the normal state
@@ -48,8 +48,13 @@ n_s(t) of the ring (flux through the ring present from t = 0, :mod:`numerics.rin
 is the other order of limits (q = 0 first, then the response time): on the clean ring it is
 exactly D(t) (the τ0 vertex commutes with h_k), while q → 0 of n_s(q, t) keeps the Landau
 term of the non-thermal occupations, Λ(0, t) = N⁻¹Σ_k v_k² (−dσ_k/dE_k).
-n_s(q, t) < 0 marks the q at which a frozen phase modulation of the instantaneous state
-lowers its energy: the unstable band.  It is a bare (non-self-consistent) bubble: the
+Measured (docs/ring.md): σ_k(t) oscillates in k on the scale π/t, so this Landau term grows
+without bound after the quench, and q → 0 of this route is not the uniform n_s for t > 0.
+
+**Dynamic route** (:func:`ns_q_dynamic`, the paper's own definition at finite q): A_q static
+from the thermal start on and the current read at t, so that q → 0 is the ring's flux
+response at every t; in equilibrium both routes coincide.  n_s(q, t) < 0 defines the unstable
+band of either route.  Both are a bare (non-self-consistent) bubble: the
 response of Δ itself (the q-shifted pairing channel) is the growth-rate route of
 :mod:`numerics.ring_finite_q`.  Disorder is not treated: the model has no uniform
 disorder-averaged pseudospin state (its disorder-averaged uniform calculation is the
@@ -258,13 +263,16 @@ def _static_x(xi, xiq, d, v, temperature):
         h = np.zeros(x.shape + (2, 2), complex)
         h[..., 0, 0], h[..., 1, 1], h[..., 0, 1], h[..., 1, 0] = x, -x, d, np.conj(d)
         eye = np.eye(2)
-        return e, {+1: 0.5 * (eye + h / e[..., None, None]), -1: 0.5 * (eye - h / e[..., None, None])}
+        hn = h / e[..., None, None]
+        return e, {+1: 0.5 * (eye + hn), -1: 0.5 * (eye - hn)}
+
+    T = temperature
 
     def fermi(en):
-        return (en < 0).astype(float) if temperature == 0 else 0.5 * (1 - np.tanh(en / (2 * temperature)))
+        return (en < 0).astype(float) if T == 0 else 0.5 * (1 - np.tanh(en / (2 * T)))
 
     def dfermi(en):
-        return np.zeros_like(en) if temperature == 0 else -0.25 / temperature / np.cosh(en / (2 * temperature)) ** 2
+        return np.zeros_like(en) if T == 0 else -0.25 / T / np.cosh(en / (2 * T)) ** 2
 
     e, P = proj(xi)
     ep, Pp = proj(xiq)
