@@ -47,6 +47,7 @@ import warnings
 import numpy as np
 
 from .floquet import floquet_matrices, sign_newton, _tvec
+from .floquet_chiral import chiral_traces
 from .integrate import GK15_GAUSS_WEIGHTS, GK15_KRONROD_WEIGHTS, GK15_NODES
 from .params import DriveParams, require, require_finite, require_int
 from .result import ConvergenceWarning, Result
@@ -134,9 +135,16 @@ def _gk_apply(f, lo, hi):
     return np.einsum("pq,pq...->...", rad[:, None] * GK_WK[None, :], v)
 
 
-def block_traces(p: DriveParams, eps, M: int, ks, n, *, guard: float = 1e8):
-    r"""(i/8)(1/2π) Tr P_{n+k, n}(ε) for the blocks n (|n + k| ≤ M), one solve of size
-    2(2M+1) per ε.  Returns (len(eps), len(ks), len(n)) complex.
+def block_traces(p: DriveParams, eps, M: int, ks, n, *, guard: float = 1e8,
+                 method: str = "chiral"):
+    r"""(i/8)(1/2π) Tr P_{n+k, n}(ε) for the blocks n (|n + k| ≤ M) of the truncated solve with
+    indices −M..M.  Returns (traces (len(eps), len(ks), len(n)) complex, number of nodes
+    redone by a second route).
+
+    ``method="chiral"`` (default): :func:`floquetsym.floquet_chiral.chiral_traces`, one
+    eigenproblem of size 2M+1 per ε (the τ2-chiral half); nodes with an ill-conditioned
+    eigenbasis are redone with ``method="full"``.  ``method="full"``: one solve of size
+    2(2M+1) per ε, as below.
 
     From Λ^R = V D V⁻¹ (s = sign Im D): g^R = V S V⁻¹, g^A = −T (g^R)† T,
     g^K = V Y V† T with Y_ij = (s_i + s_j)(V⁻¹Λ^K T V^{-†})_ij/(d_i − d̄_j) (as
@@ -146,6 +154,13 @@ def block_traces(p: DriveParams, eps, M: int, ks, n, *, guard: float = 1e8):
     """
     eps = np.atleast_1d(np.asarray(eps, float))
     n = np.asarray(n, int)
+    if method == "chiral":
+        out, bad = chiral_traces(p, eps, M, ks, n, guard=guard)
+        if bad.size:
+            out[bad], nb = block_traces(p, eps[bad], M, ks, n, guard=guard, method="full")
+        return out, int(bad.size)
+    if method != "full":
+        raise ValueError(f"method={method!r} is not allowed: need 'chiral' or 'full'")
     lam_r, lam_a, lam_k = floquet_matrices(p, eps, M)
     N = lam_r.shape[-1]
     t = _tvec(N)
