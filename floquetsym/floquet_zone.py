@@ -65,16 +65,18 @@ def ns_scale(p: DriveParams) -> float:
     return 0.5 * p.delta * (math.tanh(p.delta / (2 * p.temperature)) if p.temperature else 1.0)
 
 
-def gauss_kronrod(f, edges, tol: float, *, max_eval: int = 60000, max_rounds: int = 60):
+def gauss_kronrod(f, edges, tol: float, *, max_eval: int = 60000, max_rounds: int = 60,
+                  with_gauss: bool = False):
     """Adaptive Gauss–Kronrod 7/15 of a vector-valued ``f`` over panels ``edges``.
 
     ``f`` maps nodes (K,) to values (K, ...).  Per panel the error is max|K15 − G7| over the
     components; each round the panels carrying the largest errors (together more than the
     excess over ``tol``) are bisected.  Returns (integral, error, n_eval, lo, hi) with the
     final panels [lo, hi]; a ConvergenceWarning when ``max_eval``/``max_rounds`` stop it first.
+    ``with_gauss``: a sixth value, the G7 integral over the final panels.
     """
     lo, hi = np.asarray(edges[:-1], float), np.asarray(edges[1:], float)
-    keep_I, keep_err, keep_lo, keep_hi = [], [], [], []
+    keep_I, keep_G, keep_err, keep_lo, keep_hi = [], [], [], [], []
     n_eval = 0
     I_tot, e_tot = None, math.inf
     for _ in range(max_rounds):
@@ -95,10 +97,11 @@ def gauss_kronrod(f, edges, tol: float, *, max_eval: int = 60000, max_rounds: in
             sc = np.where(resasc > 0, resasc * np.minimum(1.0, (200 * raw / resasc) ** 1.5), raw)
         err = np.maximum(sc, 50 * np.finfo(float).eps * np.abs(Ik)).reshape(lo.size, -1).max(axis=1)
         keep_I.append(Ik)
+        keep_G.append(Ig)
         keep_err.append(err)
         keep_lo.append(lo)
         keep_hi.append(hi)
-        allI = np.concatenate(keep_I)
+        allI, allG = np.concatenate(keep_I), np.concatenate(keep_G)
         allE = np.concatenate(keep_err)
         I_tot, e_tot = allI.sum(axis=0), float(allE.sum())
         if e_tot <= tol:
@@ -115,7 +118,7 @@ def gauss_kronrod(f, edges, tol: float, *, max_eval: int = 60000, max_rounds: in
             break
         rest = np.ones(allE.size, bool)
         rest[split] = False
-        keep_I, keep_err = [allI[rest]], [allE[rest]]
+        keep_I, keep_G, keep_err = [allI[rest]], [allG[rest]], [allE[rest]]
         keep_lo, keep_hi = [allL[rest]], [allH[rest]]
         m = 0.5 * (allL[split] + allH[split])
         lo = np.concatenate([allL[split], m])
@@ -123,16 +126,25 @@ def gauss_kronrod(f, edges, tol: float, *, max_eval: int = 60000, max_rounds: in
     else:
         warnings.warn(f"Gauss–Kronrod: tolerance {tol:.1e} not reached after {max_rounds} "
                       f"rounds (estimate {e_tot:.1e})", ConvergenceWarning, stacklevel=3)
-    return I_tot, e_tot, n_eval, np.concatenate(keep_lo), np.concatenate(keep_hi)
+    out = (I_tot, e_tot, n_eval, np.concatenate(keep_lo), np.concatenate(keep_hi))
+    return out + (np.concatenate(keep_G).sum(axis=0),) if with_gauss else out
 
 
-def _gk_apply(f, lo, hi):
-    """K15 integral of ``f`` on fixed panels (the truncation check on the final mesh)."""
+#: positions of the 7 Gauss nodes among the 15 Kronrod nodes, and of the 8 others
+GAUSS_IDX = np.nonzero(GK_WG)[0]
+KRONROD_IDX = np.nonzero(GK_WG == 0)[0]
+
+
+def _panel_values(f, lo, hi, idx):
+    """``f`` at the nodes GK_X[idx] of the panels [lo, hi]: shape (panels, len(idx), ...)."""
     mid, rad = 0.5 * (lo + hi), 0.5 * (hi - lo)
-    x = (mid[:, None] + rad[:, None] * GK_X[None, :]).ravel()
-    v = f(x)
-    v = v.reshape((lo.size, 15) + v.shape[1:])
-    return np.einsum("pq,pq...->...", rad[:, None] * GK_WK[None, :], v)
+    v = f((mid[:, None] + rad[:, None] * GK_X[idx][None, :]).ravel())
+    return v.reshape((lo.size, idx.size) + v.shape[1:])
+
+
+def _rule(lo, hi, weights, v):
+    """Σ_panels Σ_nodes (hi − lo)/2 · weights · v."""
+    return np.einsum("pq,pq...->...", 0.5 * (hi - lo)[:, None] * weights[None, :], v)
 
 
 def block_traces(p: DriveParams, eps, M: int, ks, n, *, guard: float = 1e8,
@@ -294,7 +306,7 @@ B0, WB = 1, 3
 
 
 def ns_fast(p: DriveParams, ks=(0,), *, tol: float = 1e-6, buffer: int | None = None,
-            max_harmonics: int = 60, warn: bool = True) -> dict:
+            max_harmonics: int = 60, warn: bool = True, check: str = "gauss") -> dict:
     """n_s[k] (units m·σ_N) of the exact steady state, fast path (module docstring).
 
     ``tol`` is relative to (Δ/2)tanh(Δ/2T): each of the three parts gets a quadrature
@@ -309,6 +321,8 @@ def ns_fast(p: DriveParams, ks=(0,), *, tol: float = 1e-6, buffer: int | None = 
     tol = require_finite("tol", tol)
     require(tol > 0, "tol", tol, "> 0")
     ks = tuple(require_int("harmonic", k) for k in ks)
+    if check not in ("gauss", "full"):
+        raise ValueError(f"check={check!r} is not allowed: need 'gauss' or 'full'")
     kmax = max(abs(k) for k in ks)
     b = (B0 + math.ceil(p.theta / p.omega0)) if buffer is None else require_int("buffer", buffer, lo=1)
     Mc_a = window_index(p)
@@ -320,32 +334,56 @@ def ns_fast(p: DriveParams, ks=(0,), *, tol: float = 1e-6, buffer: int | None = 
     parts = {"A": (lambda bb: _zone_part(p, ks, -1, Mc_a, Mc_a + kmax + bb), _half_zone_edges(p, True)),
              "B": (lambda bb: _zone_part(p, ks, Mc_a, Mc_b, Mc_b + kmax + bb), _half_zone_edges(p, False)),
              "C": (lambda bb: _outer_part(p, ks, W, bb), _outer_edges(p, W))}
-    I, mesh, qerr, n_eval, n_newton = {}, {}, 0.0, {}, 0
+    I, G, mesh, qerr, n_eval, n_fallback = {}, {}, {}, 0.0, {}, 0
     for name, (make, edges) in parts.items():
         f, cnt = make(b)
-        I[name], e, n_eval[name], lo, hi = gauss_kronrod(f, edges, qtol)
+        I[name], e, n_eval[name], lo, hi, G[name] = gauss_kronrod(f, edges, qtol, with_gauss=True)
         mesh[name] = (lo, hi)
         qerr += e
-        n_newton += cnt[0]
+        n_fallback += cnt[0]
+    # truncation check b → b + 2 on the final panels: the G7 nodes only (full: all 15)
     hist = []
     converged = False
+    n_check = 0
     while True:
-        J = {}
+        Gn, vg = {}, {}
         for name, (make, _) in parts.items():
             f, cnt = make(b + 2)
-            J[name] = _gk_apply(f, *mesh[name])
-            n_newton += cnt[0]
-        change = np.abs(sum(J.values()) - sum(I.values()))
+            lo, hi = mesh[name]
+            if check == "full":
+                v = _panel_values(f, lo, hi, np.arange(15))
+                vg[name] = v
+                Gn[name] = _rule(lo, hi, GK_WK, v) - I[name] + G[name]
+                n_check += v.shape[0] * 15
+            else:
+                vg[name] = _panel_values(f, lo, hi, GAUSS_IDX)
+                Gn[name] = _rule(lo, hi, GK_WG[GAUSS_IDX], vg[name])
+                n_check += vg[name].shape[0] * GAUSS_IDX.size
+            n_fallback += cnt[0]
+        change_vec = sum(Gn.values()) - sum(G.values())
+        change = np.abs(change_vec)
         hist.append((b, float(change.max())))
-        I = J
         b += 2
         if change.max() <= tol * scale:
             converged = True
             break
         if Mc_b + kmax + b + 2 > max_harmonics:
             break
+        # not passed: complete the K15 rule at the new buffer (the 8 Kronrod-only nodes)
+        for name, (make, _) in parts.items():
+            lo, hi = mesh[name]
+            if check == "full":
+                I[name] = _rule(lo, hi, GK_WK, vg[name])
+            else:
+                f, cnt = make(b)
+                vk = _panel_values(f, lo, hi, KRONROD_IDX)
+                I[name] = (_rule(lo, hi, GK_WK[GAUSS_IDX], vg[name])
+                           + _rule(lo, hi, GK_WK[KRONROD_IDX], vk))
+                n_check += vk.shape[0] * KRONROD_IDX.size
+                n_fallback += cnt[0]
+            G[name] = Gn[name] if check != "full" else _rule(lo, hi, GK_WG, vg[name])
     tail = _hf_tail(p, ks, W / _U_MIN)
-    total = sum(I.values())
+    total = sum(I.values()) + change_vec          # K15 at b − 2 plus the change to b
     out = {}
     for j, k in enumerate(ks):
         val = total[j] + tail[j]
@@ -355,8 +393,8 @@ def ns_fast(p: DriveParams, ks=(0,), *, tol: float = 1e-6, buffer: int | None = 
                 "n_harmonics": Mc_b + kmax + b, "n_central": Mc_a, "window": W,
                 "truncation_change": float(change[j]), "truncation_history": hist,
                 "quadrature_error": float(qerr), "tail": float(tail[j]),
-                "n_eval": {k2: int(v) for k2, v in n_eval.items()},
-                "n_newton": n_newton, "units": "m*sigma_N", "method": "zone parts + unfolded tail"}
+                "n_eval": {k2: int(v) for k2, v in n_eval.items()}, "n_check": n_check,
+                "n_fallback": n_fallback, "units": "m*sigma_N", "method": "zone parts + unfolded tail"}
         out[k] = Result(val, err, p, meta)
     if not converged and warn:
         warnings.warn(f"Floquet truncation not converged: buffer {b - 2} -> {b} changed n_s by "
