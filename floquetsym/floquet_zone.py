@@ -33,11 +33,19 @@ gap: its truncation error is small only for ω − bω0 well above Δ + θ, henc
 All parts use a vectorised adaptive Gauss–Kronrod (7/15) rule over panels
 (:func:`gauss_kronrod`): error per panel |K15 − G7| (an over-estimate of the K15 error that
 is kept), refinement of the largest errors until Σ error ≤ tol.  The truncation is checked
-on the final nodes: the integrand is re-evaluated with b → b + 2 (both parts), the change is
-the truncation error; b grows until the change is ≤ the requested tolerance or b > b_max
-(then ``converged`` is False and a ConvergenceWarning is raised; the value is kept, never
-silently trusted).  Eigen-decomposition per node as :func:`floquetsym.floquet.sign_eig`, but
-only the block rows/columns that enter the traces are formed.
+on the final panels: the integrand is re-evaluated with b → b + 2 (all parts) on the 7 Gauss
+nodes of each panel, and the change of the G7 sums, G7[f_{b+2}] − G7[f_b], is the truncation
+change (on panels where K15 and G7 agree to the quadrature tolerance it equals the K15 change
+to a small fraction of itself: tested against ``check="full"``, all 15 nodes).  The value
+returned is K15[f_b] plus that change.  If the change exceeds the requested tolerance the 8
+remaining Kronrod nodes complete K15[f_{b+2}] and b grows again, until it passes or the
+largest index would exceed ``max_harmonics`` (then ``converged`` is False and a
+ConvergenceWarning is raised; the value is kept, never silently trusted).  Per node the block
+traces come from the τ2-chiral half of the Floquet problem
+(:func:`floquetsym.floquet_chiral.chiral_traces`: one eigenproblem of size 2M+1 instead of
+2(2M+1)); nodes with an ill-conditioned eigenbasis are redone by the full eigen-decomposition
+(as :func:`floquetsym.floquet.sign_eig`, only the block rows/columns that enter the traces) and,
+failing that, by the Newton sign iteration.
 """
 from __future__ import annotations
 
@@ -310,8 +318,8 @@ def ns_fast(p: DriveParams, ks=(0,), *, tol: float = 1e-6, buffer: int | None = 
     """n_s[k] (units m·σ_N) of the exact steady state, fast path (module docstring).
 
     ``tol`` is relative to (Δ/2)tanh(Δ/2T): each of the three parts gets a quadrature
-    target tol/8 of it; the truncation check b → b + 2 (all parts) must change the result by
-    at most tol of it.  ``buffer`` b: Floquet indices beyond the blocks used (default
+    target tol/8 of it; the truncation check b → b + 2 (all parts, on the Gauss nodes of the
+    final panels; ``check="full"``: all 15 nodes) must change the result by at most tol of it.  ``buffer`` b: Floquet indices beyond the blocks used (default
     B0 + ⌈θ/ω0⌉, B0 = 1); it grows by 2 until the change passes or b > ``max_buffer``.  Returns
     {k: Result}; meta holds ``converged``, ``buffer``, ``truncation_change``,
     ``quadrature_error``, ``tail`` and the node counts.
