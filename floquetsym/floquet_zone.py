@@ -177,7 +177,7 @@ def block_traces(p: DriveParams, eps, M: int, ks, n, *, guard: float = 1e8,
     if method == "chiral":
         out, bad = chiral_traces(p, eps, M, ks, n, guard=guard)
         if bad.size:
-            out[bad], nb = block_traces(p, eps[bad], M, ks, n, guard=guard, method="full")
+            out[bad], _ = block_traces(p, eps[bad], M, ks, n, guard=guard, method="full")
         return out, int(bad.size)
     if method != "full":
         raise ValueError(f"method={method!r} is not allowed: need 'chiral' or 'full'")
