@@ -319,10 +319,13 @@ def ns_fast(p: DriveParams, ks=(0,), *, tol: float = 1e-6, buffer: int | None = 
 
     ``tol`` is relative to (Δ/2)tanh(Δ/2T): each of the three parts gets a quadrature
     target tol/8 of it; the truncation check b → b + 2 (all parts, on the Gauss nodes of the
-    final panels; ``check="full"``: all 15 nodes) must change the result by at most tol of it.  ``buffer`` b: Floquet indices beyond the blocks used (default
-    B0 + ⌈θ/ω0⌉, B0 = 1); it grows by 2 until the change passes or b > ``max_buffer``.  Returns
-    {k: Result}; meta holds ``converged``, ``buffer``, ``truncation_change``,
-    ``quadrature_error``, ``tail`` and the node counts.
+    final panels; ``check="full"``: all 15 nodes) must change the result by at most tol of
+    it.  ``buffer`` b: Floquet indices beyond the blocks used (default B0 + ⌈θ/ω0⌉, B0 = 1);
+    it grows by 2 until the change passes or the largest index would exceed
+    ``max_harmonics``.  Returns {k: Result}; meta holds ``converged``, ``buffer`` (the level
+    the value refers to), ``truncation_change``, ``quadrature_error``, ``tail``, the node
+    counts ``n_eval`` (per part) and ``n_check``, and ``n_fallback`` (nodes redone by the full
+    eigen-decomposition).
     """
     if not isinstance(p, DriveParams):
         raise ValueError(f"p={p!r} is not allowed: need p a DriveParams")
