@@ -1,4 +1,4 @@
-r"""Block traces of the exact Floquet ǧ = sign(−iΛ̌) from the chiral half of the problem (paper Eq. 9, A2).
+r"""Block traces of the exact Floquet ǧ = sign(−iΛ̌) from its chiral half (paper Eq. 9, A2).
 
 The Floquet matrices of :func:`floquetsym.floquet.floquet_matrices` (Eq. 9 with the reservoir
 of Eq. 10),
