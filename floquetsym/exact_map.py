@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 import warnings
 from dataclasses import dataclass, field, replace
 
@@ -79,13 +80,16 @@ def exact_point(*, theta: float, omega0: float, gamma: float, temperature: float
     Returns finite numbers only (for the sweep journal): ``converged`` is 1.0 or 0.0; where
     it is 0 the ratios are the last estimate (or 0.0 where the truncation needed exceeds
     ``max_harmonics`` and nothing was solved) and must not be used — :class:`ExactMap`
-    turns them into NaN.  Top-level and picklable (process pools, Dask).
+    turns them into NaN.  ``n_eval`` counts all integrand nodes (truncation check included),
+    ``cpu_seconds`` the process CPU time of the point (cost projections; not reproducible
+    to the digit).  Top-level and picklable (process pools, Dask).
     """
     p = check_point(theta, omega0, gamma, temperature, delta)
+    t0 = time.process_time()
     need = _harmonics_needed(p)
     ns0 = ns0_exact(p.gamma, p.temperature, p.delta)
     base = {"ns0": ns0, "buffer": 0.0, "truncation_change": 0.0, "quadrature_error": 0.0,
-            "n_eval": 0.0}
+            "n_eval": 0.0, "cpu_seconds": 0.0}
     if need > max_harmonics:
         warnings.warn(f"theta={theta}, omega0={omega0}: the Floquet truncation needs more than "
                       f"max_harmonics={max_harmonics} indices ({need}); point flagged",
@@ -107,7 +111,8 @@ def exact_point(*, theta: float, omega0: float, gamma: float, temperature: float
             "ns1_ratio": abs(r[1].value) / ns0, "ns1_ratio_error": r[1].error / ns0,
             "converged": float(ok), "ns0": ns0, "buffer": float(m["buffer"]),
             "truncation_change": m["truncation_change"], "quadrature_error": m["quadrature_error"],
-            "n_eval": float(sum(m["n_eval"].values()))}
+            "n_eval": float(sum(m["n_eval"].values()) + m["n_check"]),
+            "cpu_seconds": time.process_time() - t0}
 
 
 def c2_coefficient(omega0: float, gamma: float, temperature: float = 0.0,

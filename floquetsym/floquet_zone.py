@@ -33,11 +33,19 @@ gap: its truncation error is small only for ω − bω0 well above Δ + θ, henc
 All parts use a vectorised adaptive Gauss–Kronrod (7/15) rule over panels
 (:func:`gauss_kronrod`): error per panel |K15 − G7| (an over-estimate of the K15 error that
 is kept), refinement of the largest errors until Σ error ≤ tol.  The truncation is checked
-on the final nodes: the integrand is re-evaluated with b → b + 2 (both parts), the change is
-the truncation error; b grows until the change is ≤ the requested tolerance or b > b_max
-(then ``converged`` is False and a ConvergenceWarning is raised; the value is kept, never
-silently trusted).  Eigen-decomposition per node as :func:`floquetsym.floquet.sign_eig`, but
-only the block rows/columns that enter the traces are formed.
+on the final panels: the integrand is re-evaluated with b → b + 2 (all parts) on the 7 Gauss
+nodes of each panel, and the change of the G7 sums, G7[f_{b+2}] − G7[f_b], is the truncation
+change (on panels where K15 and G7 agree to the quadrature tolerance it equals the K15 change
+to a small fraction of itself: tested against ``check="full"``, all 15 nodes).  The value
+returned is K15[f_b] plus that change.  If the change exceeds the requested tolerance the 8
+remaining Kronrod nodes complete K15[f_{b+2}] and b grows again, until it passes or the
+largest index would exceed ``max_harmonics`` (then ``converged`` is False and a
+ConvergenceWarning is raised; the value is kept, never silently trusted).  Per node the block
+traces come from the τ2-chiral half of the Floquet problem
+(:func:`floquetsym.floquet_chiral.chiral_traces`: one eigenproblem of size 2M+1 instead of
+2(2M+1)); nodes with an ill-conditioned eigenbasis are redone by the full eigen-decomposition
+(as :func:`floquetsym.floquet.sign_eig`, only the block rows/columns that enter the traces) and,
+failing that, by the Newton sign iteration.
 """
 from __future__ import annotations
 
@@ -47,6 +55,7 @@ import warnings
 import numpy as np
 
 from .floquet import floquet_matrices, sign_newton, _tvec
+from .floquet_chiral import chiral_traces
 from .integrate import GK15_GAUSS_WEIGHTS, GK15_KRONROD_WEIGHTS, GK15_NODES
 from .params import DriveParams, require, require_finite, require_int
 from .result import ConvergenceWarning, Result
@@ -64,16 +73,18 @@ def ns_scale(p: DriveParams) -> float:
     return 0.5 * p.delta * (math.tanh(p.delta / (2 * p.temperature)) if p.temperature else 1.0)
 
 
-def gauss_kronrod(f, edges, tol: float, *, max_eval: int = 60000, max_rounds: int = 60):
+def gauss_kronrod(f, edges, tol: float, *, max_eval: int = 60000, max_rounds: int = 60,
+                  with_gauss: bool = False):
     """Adaptive Gauss–Kronrod 7/15 of a vector-valued ``f`` over panels ``edges``.
 
     ``f`` maps nodes (K,) to values (K, ...).  Per panel the error is max|K15 − G7| over the
     components; each round the panels carrying the largest errors (together more than the
     excess over ``tol``) are bisected.  Returns (integral, error, n_eval, lo, hi) with the
     final panels [lo, hi]; a ConvergenceWarning when ``max_eval``/``max_rounds`` stop it first.
+    ``with_gauss``: a sixth value, the G7 integral over the final panels.
     """
     lo, hi = np.asarray(edges[:-1], float), np.asarray(edges[1:], float)
-    keep_I, keep_err, keep_lo, keep_hi = [], [], [], []
+    keep_I, keep_G, keep_err, keep_lo, keep_hi = [], [], [], [], []
     n_eval = 0
     I_tot, e_tot = None, math.inf
     for _ in range(max_rounds):
@@ -94,10 +105,11 @@ def gauss_kronrod(f, edges, tol: float, *, max_eval: int = 60000, max_rounds: in
             sc = np.where(resasc > 0, resasc * np.minimum(1.0, (200 * raw / resasc) ** 1.5), raw)
         err = np.maximum(sc, 50 * np.finfo(float).eps * np.abs(Ik)).reshape(lo.size, -1).max(axis=1)
         keep_I.append(Ik)
+        keep_G.append(Ig)
         keep_err.append(err)
         keep_lo.append(lo)
         keep_hi.append(hi)
-        allI = np.concatenate(keep_I)
+        allI, allG = np.concatenate(keep_I), np.concatenate(keep_G)
         allE = np.concatenate(keep_err)
         I_tot, e_tot = allI.sum(axis=0), float(allE.sum())
         if e_tot <= tol:
@@ -114,7 +126,7 @@ def gauss_kronrod(f, edges, tol: float, *, max_eval: int = 60000, max_rounds: in
             break
         rest = np.ones(allE.size, bool)
         rest[split] = False
-        keep_I, keep_err = [allI[rest]], [allE[rest]]
+        keep_I, keep_G, keep_err = [allI[rest]], [allG[rest]], [allE[rest]]
         keep_lo, keep_hi = [allL[rest]], [allH[rest]]
         m = 0.5 * (allL[split] + allH[split])
         lo = np.concatenate([allL[split], m])
@@ -122,21 +134,37 @@ def gauss_kronrod(f, edges, tol: float, *, max_eval: int = 60000, max_rounds: in
     else:
         warnings.warn(f"Gauss–Kronrod: tolerance {tol:.1e} not reached after {max_rounds} "
                       f"rounds (estimate {e_tot:.1e})", ConvergenceWarning, stacklevel=3)
-    return I_tot, e_tot, n_eval, np.concatenate(keep_lo), np.concatenate(keep_hi)
+    out = (I_tot, e_tot, n_eval, np.concatenate(keep_lo), np.concatenate(keep_hi))
+    return out + (np.concatenate(keep_G).sum(axis=0),) if with_gauss else out
 
 
-def _gk_apply(f, lo, hi):
-    """K15 integral of ``f`` on fixed panels (the truncation check on the final mesh)."""
+#: positions of the 7 Gauss nodes among the 15 Kronrod nodes, and of the 8 others
+GAUSS_IDX = np.nonzero(GK_WG)[0]
+KRONROD_IDX = np.nonzero(GK_WG == 0)[0]
+
+
+def _panel_values(f, lo, hi, idx):
+    """``f`` at the nodes GK_X[idx] of the panels [lo, hi]: shape (panels, len(idx), ...)."""
     mid, rad = 0.5 * (lo + hi), 0.5 * (hi - lo)
-    x = (mid[:, None] + rad[:, None] * GK_X[None, :]).ravel()
-    v = f(x)
-    v = v.reshape((lo.size, 15) + v.shape[1:])
-    return np.einsum("pq,pq...->...", rad[:, None] * GK_WK[None, :], v)
+    v = f((mid[:, None] + rad[:, None] * GK_X[idx][None, :]).ravel())
+    return v.reshape((lo.size, idx.size) + v.shape[1:])
 
 
-def block_traces(p: DriveParams, eps, M: int, ks, n, *, guard: float = 1e8):
-    r"""(i/8)(1/2π) Tr P_{n+k, n}(ε) for the blocks n (|n + k| ≤ M), one solve of size
-    2(2M+1) per ε.  Returns (len(eps), len(ks), len(n)) complex.
+def _rule(lo, hi, weights, v):
+    """Σ_panels Σ_nodes (hi − lo)/2 · weights · v."""
+    return np.einsum("pq,pq...->...", 0.5 * (hi - lo)[:, None] * weights[None, :], v)
+
+
+def block_traces(p: DriveParams, eps, M: int, ks, n, *, guard: float = 1e8,
+                 method: str = "chiral"):
+    r"""(i/8)(1/2π) Tr P_{n+k, n}(ε) for the blocks n (|n + k| ≤ M) of the truncated solve with
+    indices −M..M.  Returns (traces (len(eps), len(ks), len(n)) complex, number of nodes
+    redone by a second route).
+
+    ``method="chiral"`` (default): :func:`floquetsym.floquet_chiral.chiral_traces`, one
+    eigenproblem of size 2M+1 per ε (the τ2-chiral half); nodes with an ill-conditioned
+    eigenbasis are redone with ``method="full"``.  ``method="full"``: one solve of size
+    2(2M+1) per ε, as below.
 
     From Λ^R = V D V⁻¹ (s = sign Im D): g^R = V S V⁻¹, g^A = −T (g^R)† T,
     g^K = V Y V† T with Y_ij = (s_i + s_j)(V⁻¹Λ^K T V^{-†})_ij/(d_i − d̄_j) (as
@@ -146,6 +174,13 @@ def block_traces(p: DriveParams, eps, M: int, ks, n, *, guard: float = 1e8):
     """
     eps = np.atleast_1d(np.asarray(eps, float))
     n = np.asarray(n, int)
+    if method == "chiral":
+        out, bad = chiral_traces(p, eps, M, ks, n, guard=guard)
+        if bad.size:
+            out[bad], _ = block_traces(p, eps[bad], M, ks, n, guard=guard, method="full")
+        return out, int(bad.size)
+    if method != "full":
+        raise ValueError(f"method={method!r} is not allowed: need 'chiral' or 'full'")
     lam_r, lam_a, lam_k = floquet_matrices(p, eps, M)
     N = lam_r.shape[-1]
     t = _tvec(N)
@@ -279,21 +314,26 @@ B0, WB = 1, 3
 
 
 def ns_fast(p: DriveParams, ks=(0,), *, tol: float = 1e-6, buffer: int | None = None,
-            max_harmonics: int = 60, warn: bool = True) -> dict:
+            max_harmonics: int = 60, warn: bool = True, check: str = "gauss") -> dict:
     """n_s[k] (units m·σ_N) of the exact steady state, fast path (module docstring).
 
     ``tol`` is relative to (Δ/2)tanh(Δ/2T): each of the three parts gets a quadrature
-    target tol/8 of it; the truncation check b → b + 2 (all parts) must change the result by
-    at most tol of it.  ``buffer`` b: Floquet indices beyond the blocks used (default
-    B0 + ⌈θ/ω0⌉, B0 = 1); it grows by 2 until the change passes or b > ``max_buffer``.  Returns
-    {k: Result}; meta holds ``converged``, ``buffer``, ``truncation_change``,
-    ``quadrature_error``, ``tail`` and the node counts.
+    target tol/8 of it; the truncation check b → b + 2 (all parts, on the Gauss nodes of the
+    final panels; ``check="full"``: all 15 nodes) must change the result by at most tol of
+    it.  ``buffer`` b: Floquet indices beyond the blocks used (default B0 + ⌈θ/ω0⌉, B0 = 1);
+    it grows by 2 until the change passes or the largest index would exceed
+    ``max_harmonics``.  Returns {k: Result}; meta holds ``converged``, ``buffer`` (the level
+    the value refers to), ``truncation_change``, ``quadrature_error``, ``tail``, the node
+    counts ``n_eval`` (per part) and ``n_check``, and ``n_fallback`` (nodes redone by the full
+    eigen-decomposition).
     """
     if not isinstance(p, DriveParams):
         raise ValueError(f"p={p!r} is not allowed: need p a DriveParams")
     tol = require_finite("tol", tol)
     require(tol > 0, "tol", tol, "> 0")
     ks = tuple(require_int("harmonic", k) for k in ks)
+    if check not in ("gauss", "full"):
+        raise ValueError(f"check={check!r} is not allowed: need 'gauss' or 'full'")
     kmax = max(abs(k) for k in ks)
     b = (B0 + math.ceil(p.theta / p.omega0)) if buffer is None else require_int("buffer", buffer, lo=1)
     Mc_a = window_index(p)
@@ -305,32 +345,56 @@ def ns_fast(p: DriveParams, ks=(0,), *, tol: float = 1e-6, buffer: int | None = 
     parts = {"A": (lambda bb: _zone_part(p, ks, -1, Mc_a, Mc_a + kmax + bb), _half_zone_edges(p, True)),
              "B": (lambda bb: _zone_part(p, ks, Mc_a, Mc_b, Mc_b + kmax + bb), _half_zone_edges(p, False)),
              "C": (lambda bb: _outer_part(p, ks, W, bb), _outer_edges(p, W))}
-    I, mesh, qerr, n_eval, n_newton = {}, {}, 0.0, {}, 0
+    I, G, mesh, qerr, n_eval, n_fallback = {}, {}, {}, 0.0, {}, 0
     for name, (make, edges) in parts.items():
         f, cnt = make(b)
-        I[name], e, n_eval[name], lo, hi = gauss_kronrod(f, edges, qtol)
+        I[name], e, n_eval[name], lo, hi, G[name] = gauss_kronrod(f, edges, qtol, with_gauss=True)
         mesh[name] = (lo, hi)
         qerr += e
-        n_newton += cnt[0]
+        n_fallback += cnt[0]
+    # truncation check b → b + 2 on the final panels: the G7 nodes only (full: all 15)
     hist = []
     converged = False
+    n_check = 0
     while True:
-        J = {}
+        Gn, vg = {}, {}
         for name, (make, _) in parts.items():
             f, cnt = make(b + 2)
-            J[name] = _gk_apply(f, *mesh[name])
-            n_newton += cnt[0]
-        change = np.abs(sum(J.values()) - sum(I.values()))
+            lo, hi = mesh[name]
+            if check == "full":
+                v = _panel_values(f, lo, hi, np.arange(15))
+                vg[name] = v
+                Gn[name] = _rule(lo, hi, GK_WK, v) - I[name] + G[name]
+                n_check += v.shape[0] * 15
+            else:
+                vg[name] = _panel_values(f, lo, hi, GAUSS_IDX)
+                Gn[name] = _rule(lo, hi, GK_WG[GAUSS_IDX], vg[name])
+                n_check += vg[name].shape[0] * GAUSS_IDX.size
+            n_fallback += cnt[0]
+        change_vec = sum(Gn.values()) - sum(G.values())
+        change = np.abs(change_vec)
         hist.append((b, float(change.max())))
-        I = J
         b += 2
         if change.max() <= tol * scale:
             converged = True
             break
         if Mc_b + kmax + b + 2 > max_harmonics:
             break
+        # not passed: complete the K15 rule at the new buffer (the 8 Kronrod-only nodes)
+        for name, (make, _) in parts.items():
+            lo, hi = mesh[name]
+            if check == "full":
+                I[name] = _rule(lo, hi, GK_WK, vg[name])
+            else:
+                f, cnt = make(b)
+                vk = _panel_values(f, lo, hi, KRONROD_IDX)
+                I[name] = (_rule(lo, hi, GK_WK[GAUSS_IDX], vg[name])
+                           + _rule(lo, hi, GK_WK[KRONROD_IDX], vk))
+                n_check += vk.shape[0] * KRONROD_IDX.size
+                n_fallback += cnt[0]
+            G[name] = Gn[name] if check != "full" else _rule(lo, hi, GK_WG, vg[name])
     tail = _hf_tail(p, ks, W / _U_MIN)
-    total = sum(I.values())
+    total = sum(I.values()) + change_vec          # K15 at b − 2 plus the change to b
     out = {}
     for j, k in enumerate(ks):
         val = total[j] + tail[j]
@@ -340,8 +404,8 @@ def ns_fast(p: DriveParams, ks=(0,), *, tol: float = 1e-6, buffer: int | None = 
                 "n_harmonics": Mc_b + kmax + b, "n_central": Mc_a, "window": W,
                 "truncation_change": float(change[j]), "truncation_history": hist,
                 "quadrature_error": float(qerr), "tail": float(tail[j]),
-                "n_eval": {k2: int(v) for k2, v in n_eval.items()},
-                "n_newton": n_newton, "units": "m*sigma_N", "method": "zone parts + unfolded tail"}
+                "n_eval": {k2: int(v) for k2, v in n_eval.items()}, "n_check": n_check,
+                "n_fallback": n_fallback, "units": "m*sigma_N", "method": "zone parts + unfolded tail"}
         out[k] = Result(val, err, p, meta)
     if not converged and warn:
         warnings.warn(f"Floquet truncation not converged: buffer {b - 2} -> {b} changed n_s by "

@@ -47,6 +47,53 @@ def test_particle_hole_symmetry_of_blocks(k):
     assert np.abs(a - b).max() < 1e-12 * np.abs(a).max()
 
 
+@pytest.mark.parametrize("T", [0.0, 0.15])
+def test_chiral_traces_equal_full_eigendecomposition_and_newton(T):
+    # the τ2-chiral half (size 2M+1) against the full 2(2M+1) eigen-decomposition and the
+    # eigenvector-free Newton sign iteration (guard=0 sends every node to Newton)
+    from floquetsym.floquet_chiral import chiral_traces
+    p = DriveParams(theta=0.9, omega0=1.3, gamma=1e-2, temperature=T)
+    x0 = abs((p.delta + 0.65) % 1.3 - 0.65)                       # folded gap edge
+    eps = np.array([0.0, 0.05, 0.31, x0 - 1e-3, x0, x0 + 2e-3, 0.6, 0.65])
+    n, ks = np.arange(-4, 5), (0, 1, -2)
+    ch, bad = chiral_traces(p, eps, 8, ks, n)
+    full, _ = block_traces(p, eps, 8, ks, n, method="full")
+    newton, nb = block_traces(p, eps, 8, ks, n, method="full", guard=0.0)
+    assert bad.size == 0 and nb == eps.size
+    scale = np.abs(full).max()
+    assert np.abs(ch - full).max() < 1e-9 * scale
+    assert np.abs(ch - newton).max() < 1e-9 * scale
+    with pytest.raises(ValueError, match="method"):
+        block_traces(p, eps, 8, ks, n, method="schur")
+
+
+def test_gauss_node_truncation_check_equals_full_check():
+    # θ = ω0 = Δ: the buffer grows once (b = 2 → 4 changes n_s by ~1e-6), then passes
+    p = DriveParams(theta=1.0, omega0=1.0, gamma=1e-2)
+    g = ns_fast(p, (0,), tol=1e-6)[0]
+    f = ns_fast(p, (0,), tol=1e-6, check="full")[0]
+    assert g.meta["buffer"] == f.meta["buffer"] and len(g.meta["truncation_history"]) == 2
+    for (b1, c1), (b2, c2) in zip(g.meta["truncation_history"], f.meta["truncation_history"]):
+        assert b1 == b2 and abs(c1 - c2) <= 0.05 * c2 + 1e-12
+    assert abs(g.value - f.value) < 1e-3 * 1e-6 * 0.5
+    assert g.meta["n_check"] < f.meta["n_check"]
+    with pytest.raises(ValueError, match="check"):
+        ns_fast(p, (0,), check="kronrod")
+
+
+def test_result_stable_under_buffer_plus_two_and_tighter_tol():
+    # the error control of the reported value: two more Floquet indices and a 100x tighter
+    # quadrature change it by less than its error bar
+    p = DriveParams(theta=0.6, omega0=2.2, gamma=1e-2)
+    r = ns_fast(p, (0, 1), tol=1e-6)
+    wide = ns_fast(p, (0, 1), tol=1e-6, buffer=r[0].meta["buffer"] + 2)
+    tight = ns_fast(p, (0, 1), tol=1e-8)
+    for k in (0, 1):
+        assert abs(wide[k].value - r[k].value) <= r[k].error
+        assert abs(tight[k].value - r[k].value) <= r[k].error
+        assert r[k].error <= 1.5e-6 * 0.5
+
+
 @pytest.mark.parametrize("T", [0.0, 0.2])
 def test_theta0_equals_equilibrium(T):
     from scipy.integrate import quad

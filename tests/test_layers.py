@@ -28,6 +28,7 @@ LAYER_OF = {
     "floquetsym.floquet_bands": "observables", "floquetsym.floquet_fit": "observables",
     "floquetsym.scaling": "observables", "floquetsym.series": "observables",
     "floquetsym.floquet_zone": "observables", "floquetsym.exact_map": "observables",
+    "floquetsym.floquet_chiral": "observables",
     "floquetsym.__main__": "app",
 }
 #: modules a new file may be placed in without editing this table: by package prefix
