@@ -30,8 +30,9 @@ import numpy as np
 from .conventions import (distribution, nambu_coefficients, s_advanced, s_retarded,
                           sigma_keldysh)
 from .order_by_order import AlgebraBase, OrderByOrder
+from .params import require, require_int
 
-__all__ = ["FloquetBlocks", "NumpyAlgebra", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
+__all__ = ["FloquetBlocks", "NumpyAlgebra", "ZoneAlgebra", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
 
 
 def trace_t3t3(a, b):
@@ -139,19 +140,45 @@ class NumpyAlgebra(AlgebraBase):
         return tuple(_t1_left(u) - _t1_right(v) for u, v in zip(left, right))
 
 
+class ZoneAlgebra(NumpyAlgebra):
+    r"""NumPy backend on a *replicated* grid: ω is stored row after row, row r holding
+    :math:`u_c + r\omega_0` (c = 0 … ``row_length`` − 1, the same columns :math:`u_c` in every
+    row).  The block at ω + jω0 is then the block at ω read j rows further on
+    (``shift``), so only the j = 0 blocks are ever solved.  Exact on every row whose rows
+    r + j stay on the grid; on the first/last rows the shift wraps around (wrong values, never
+    NaN): n_s^{(k)}[n] needs ⌈(k + |n|)/2⌉ rows of margin on each side (the blocks at ω
+    involve ω + jω0 for those j only)."""
+
+    def __init__(self, omega, p, row_length: int):
+        super().__init__(omega, p)
+        self.row_length = int(row_length)
+
+    def shift(self, x, mp):
+        step = -mp * self.row_length
+        return tuple(np.roll(c, step, axis=-1) for c in x)
+
+
 class FloquetBlocks:
     """Lazy, memoised numerical blocks g^(k)_m(ω + jω0) on a fixed ω array.
 
     ``omega`` is a 1-D float array; ``p`` a :class:`~floquetsym.params.DriveParams` (θ is not
     used: blocks are θ-coefficients).  Energies in the unit of ``p.delta``.  Internally a 2x2
     Nambu matrix is stored component-first, shape (2, 2, N); :meth:`matrix` returns the usual
-    (N, 2, 2) layout.
+    (N, 2, 2) layout.  With ``row_length`` the array is a replicated grid (:class:`ZoneAlgebra`:
+    rows of ``row_length`` columns, consecutive rows ω0 apart) and shifted blocks are read
+    from other rows instead of being solved again.
     """
 
-    def __init__(self, omega, p):
+    def __init__(self, omega, p, *, row_length: int | None = None):
         self.omega = np.asarray(omega, dtype=float)
         self.p = p
-        self.algebra = NumpyAlgebra(self.omega, p)
+        if row_length is None:
+            self.algebra = NumpyAlgebra(self.omega, p)
+        else:
+            require_int("row_length", row_length, 1)
+            require(self.omega.ndim == 1 and self.omega.size % row_length == 0, "omega",
+                    self.omega.shape, f"a 1-D array of whole rows of row_length={row_length}")
+            self.algebra = ZoneAlgebra(self.omega, p, row_length)
         self._solver = OrderByOrder(self.algebra)
         self._blocks = self._solver.memo
 
@@ -187,8 +214,10 @@ def ns_integrand(blocks: FloquetBlocks, order: int, harmonic: int):
     for i in range(order + 1):
         for mp in range(-(order - i), order - i + 1):
             a = blocks.block(i, harmonic - mp, mp)
+            if a is None:            # absent by parity: do not build its partner block
+                continue
             b = blocks.block(order - i, mp, 0)
-            if a is None or b is None:
+            if b is None:
                 continue
             total = total + trace_t3t3(a[0], b[2]) + trace_t3t3(a[2], b[1])
     if np.isscalar(total):
