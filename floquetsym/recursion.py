@@ -32,7 +32,7 @@ from .conventions import (distribution, nambu_coefficients, s_advanced, s_retard
 from .order_by_order import AlgebraBase, OrderByOrder
 from .params import require, require_int
 
-__all__ = ["FloquetBlocks", "NumpyAlgebra", "ZoneAlgebra", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
+__all__ = ["FloquetBlocks", "NumpyAlgebra", "ZoneAlgebra", "Rows", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
 
 
 def trace_t3t3(a, b):
@@ -139,23 +139,137 @@ class NumpyAlgebra(AlgebraBase):
             right = c if right is None else tuple(u + v for u, v in zip(right, c))
         return tuple(_t1_left(u) - _t1_right(v) for u, v in zip(left, right))
 
+    @staticmethod
+    def ns_sum(pairs):
+        """Σ Tr[τ3 a^R τ3 b^K + τ3 a^K τ3 b^A] over the pairs (a, b) of blocks."""
+        total = 0.0
+        for a, b in pairs:
+            total = total + trace_t3t3(a[0], b[2]) + trace_t3t3(a[2], b[1])
+        return total
+
+
+class Rows:
+    """Values on the rows ``lo`` … ``lo`` + n − 1 of a replicated grid: ``a`` has shape
+    (..., n, M) (a 2x2 stack (2, 2, n, M) or a scalar (n, M)).  Operations between two of them
+    act on the rows both hold (:func:`_aligned`); a row outside that range is unknown, never
+    a wrong number."""
+
+    __slots__ = ("a", "lo")
+
+    def __init__(self, a, lo: int):
+        self.a, self.lo = a, lo
+
+    @property
+    def hi(self) -> int:
+        return self.lo + self.a.shape[-2]
+
+
+def _aligned(*xs):
+    """The arrays of ``xs`` cut to the rows they all hold, and the first of those rows."""
+    lo = max(x.lo for x in xs)
+    hi = min(x.hi for x in xs)
+    if hi <= lo:
+        raise ValueError("replicated grid too short: no row holds every factor (more rows)")
+    return [x.a[..., lo - x.lo: hi - x.lo, :] for x in xs], lo
+
 
 class ZoneAlgebra(NumpyAlgebra):
     r"""NumPy backend on a *replicated* grid: ω is stored row after row, row r holding
     :math:`u_c + r\omega_0` (c = 0 … ``row_length`` − 1, the same columns :math:`u_c` in every
-    row).  The block at ω + jω0 is then the block at ω read j rows further on
-    (``shift``), so only the j = 0 blocks are ever solved.  Exact on every row whose rows
-    r + j stay on the grid; on the first/last rows the shift wraps around (wrong values, never
-    NaN): n_s^{(k)}[n] needs ⌈(k + |n|)/2⌉ rows of margin on each side (the blocks at ω
-    involve ω + jω0 for those j only)."""
+    row).  The block at ω + jω0 is the block at ω read j rows further on (``shift`` relabels
+    the rows, no copy), so only the j = 0 blocks are ever solved.  Every array is a
+    :class:`Rows`: a product or sum is formed on the rows where all its factors are known, so
+    a block of order k is known on the grid less its reach (n_s^{(k)}[n] needs ⌈(k + |n|)/2⌉
+    rows of margin on each side: the blocks at ω involve ω + jω0 for those j only); rows
+    beyond are NaN in :meth:`ns_sum`, never a wrong number."""
 
     def __init__(self, omega, p, row_length: int):
         super().__init__(omega, p)
         self.row_length = int(row_length)
+        self.n_rows = self.omega.size // self.row_length
+        self._eq_rows: dict = {}
+
+    def _rows(self, x):
+        return Rows(x.reshape(x.shape[:-1] + (self.n_rows, self.row_length)), 0)
+
+    def eq_rows(self, j: int):
+        out = self._eq_rows.get(j)
+        if out is None:
+            out = self._eq_rows[j] = tuple(self._rows(x) for x in self.eq(j))
+        return out
+
+    def g0(self, j):
+        return self.eq_rows(j)[:3]
+
+    def s(self, side, j):
+        return self.eq_rows(j)[3 if side == "R" else 4]
+
+    def zero(self):
+        if self._zero is None:
+            z = Rows(np.zeros((2, 2, self.n_rows, self.row_length), dtype=complex), 0)
+            self._zero = (z, z, z)
+        return self._zero
 
     def shift(self, x, mp):
-        step = -mp * self.row_length
-        return tuple(np.roll(c, step, axis=-1) for c in x)
+        return tuple(Rows(c.a, c.lo - mp) for c in x)
+
+    @staticmethod
+    def mm(a, b):
+        (x, y), lo = _aligned(a, b)
+        return Rows(mm(x, y), lo)
+
+    @staticmethod
+    def add(a, b):
+        (x, y), lo = _aligned(a, b)
+        return Rows(x + y, lo)
+
+    @staticmethod
+    def neg(a):
+        return Rows(-a.a, a.lo)
+
+    @staticmethod
+    def scale(a, s):
+        (x, y), lo = _aligned(a, s)
+        return Rows(y * x, lo)
+
+    def gsolve(self, g, x, p, q):
+        (gg, xx, s1, s2), lo = _aligned(g, x, self.s(*p), self.s(*q))
+        return Rows(mm(gg, xx / (s1 + s2)), lo)
+
+    def lamK_left(self, j, x):
+        (lk, xx), lo = _aligned(self.eq_rows(j)[5], x)
+        return Rows(_t3_left(lk, xx), lo)
+
+    def lamK_right(self, x, j):
+        (xx, lk), lo = _aligned(x, self.eq_rows(j)[5])
+        return Rows(_t3_right(xx, lk), lo)
+
+    def drive_rhs(self, pairs):
+        """Y = (i/2)τ1 Σ a − Σ c (i/2)τ1 over the pairs (a, c), on their common rows."""
+        out = []
+        for comp in range(3):
+            xs = [a[comp] for a, _ in pairs] + [c[comp] for _, c in pairs]
+            arrs, lo = _aligned(*xs)
+            n = len(pairs)
+            left, right = arrs[0], arrs[n]
+            for u in arrs[1:n]:
+                left = left + u
+            for v in arrs[n + 1:]:
+                right = right + v
+            out.append(Rows(_t1_left(left) - _t1_right(right), lo))
+        return tuple(out)
+
+    def ns_sum(self, pairs):
+        """Σ Tr[τ3 a^R τ3 b^K + τ3 a^K τ3 b^A] over the pairs, on the full grid (NaN on rows
+        not every pair holds)."""
+        flat = [x for a, b in pairs for x in (a[0], b[2], a[2], b[1])]
+        arrs, lo = _aligned(*flat)
+        total = 0.0
+        for i in range(0, len(arrs), 4):
+            total = total + trace_t3t3(arrs[i], arrs[i + 1]) + trace_t3t3(arrs[i + 2], arrs[i + 3])
+        out = np.full((self.n_rows, self.row_length), np.nan, dtype=complex)
+        out[lo: lo + total.shape[0]] = total
+        return out.reshape(-1)
 
 
 class FloquetBlocks:
@@ -195,7 +309,12 @@ class FloquetBlocks:
         b = self.block(k, m, j)
         if b is None:
             return np.zeros(self.omega.shape + (2, 2), dtype=complex)
-        return np.moveaxis(b["RAK".index(comp)], -1, 0)
+        x = b["RAK".index(comp)]
+        if isinstance(x, Rows):         # replicated grid: NaN on the rows it does not reach
+            full = np.full((2, 2, self.algebra.n_rows, self.algebra.row_length), np.nan, complex)
+            full[:, :, x.lo: x.hi] = x.a
+            x = full.reshape(2, 2, -1)
+        return np.moveaxis(x, -1, 0)
 
 
 def _nambu(a, b):
@@ -210,7 +329,7 @@ def _nambu(a, b):
 
 def ns_integrand(blocks: FloquetBlocks, order: int, harmonic: int):
     r"""Integrand f(ω) of n_s^{(k)}[n] = ∫ dω f(ω) (the 1/2π and i/8 included), complex array."""
-    total = 0.0
+    pairs = []
     for i in range(order + 1):
         for mp in range(-(order - i), order - i + 1):
             a = blocks.block(i, harmonic - mp, mp)
@@ -219,7 +338,7 @@ def ns_integrand(blocks: FloquetBlocks, order: int, harmonic: int):
             b = blocks.block(order - i, mp, 0)
             if b is None:
                 continue
-            total = total + trace_t3t3(a[0], b[2]) + trace_t3t3(a[2], b[1])
-    if np.isscalar(total):
+            pairs.append((a, b))
+    if not pairs:
         return np.zeros(blocks.omega.shape, dtype=complex)
-    return total * (1j / (8.0 * 2.0 * np.pi))
+    return blocks.algebra.ns_sum(pairs) * (1j / (8.0 * 2.0 * np.pi))

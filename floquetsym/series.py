@@ -204,9 +204,11 @@ def _zone_integrals(p: DriveParams, K: int, comps, *, rtol, atol, max_panels):
             blocks = FloquetBlocks(w, p, row_length=u.size)
             v = np.stack([ns_integrand(blocks, k, n) for k, n in comps], axis=-1)
             v = v.reshape(rows.size, u.size, len(comps))
-            o = np.einsum("rcq,rq->cq", v, wts)
+            o = np.einsum("rcq,rq->cq", np.where(wts[:, None, :] != 0, v, 0), wts)
             tail = u > half
             o[tail] = 2.0 * v[r0, tail]
+            if not np.all(np.isfinite(o)):      # a row outside the margin: a layout error
+                raise RuntimeError("zone quadrature: integrand not finite on the used rows")
             out[c0:c0 + step] = o
         return out
 
