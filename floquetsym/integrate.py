@@ -76,7 +76,7 @@ def graded_panels(a: float, b: float, width: float, *, ratio: float = 3.0) -> np
     ell = b - a
     if ell <= 4 * width:
         return np.array([a, b])
-    steps = width * ratio ** np.arange(0, 200)
+    steps = width * float(ratio) ** np.arange(0, 200)     # float: an int ratio would overflow
     steps = steps[steps < ell / 2]
     left = a + steps
     right = b - steps[::-1]

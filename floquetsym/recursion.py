@@ -40,13 +40,21 @@ def trace_t3t3(a, b):
     return a[0, 0] * b[0, 0] + a[1, 1] * b[1, 1] - a[0, 1] * b[1, 0] - a[1, 0] * b[0, 1]
 
 
-def mm(a, b):
-    """Matrix product of component-first 2x2 stacks (2, 2, N) (faster than matmul on (N,2,2))."""
-    out = np.empty(np.broadcast_shapes(a.shape, b.shape), dtype=complex)
-    out[0, 0] = a[0, 0] * b[0, 0] + a[0, 1] * b[1, 0]
-    out[0, 1] = a[0, 0] * b[0, 1] + a[0, 1] * b[1, 1]
-    out[1, 0] = a[1, 0] * b[0, 0] + a[1, 1] * b[1, 0]
-    out[1, 1] = a[1, 0] * b[0, 1] + a[1, 1] * b[1, 1]
+def mm(a, b, out=None, tmp=None):
+    """Matrix product of component-first 2x2 stacks (2, 2, ...) (faster than matmul on
+    (N,2,2)); out[i,k] = a[i,0]·b[0,k] + a[i,1]·b[1,k], written into ``out`` (and the scratch
+    ``tmp`` of shape (...)) when given."""
+    shape = a.shape if a.shape == b.shape else np.broadcast_shapes(a.shape, b.shape)
+    if out is None:
+        out = np.empty(shape, dtype=complex)
+    if tmp is None:
+        tmp = np.empty(shape[2:], dtype=complex)
+    for i in (0, 1):
+        for k in (0, 1):
+            o = out[i, k]
+            np.multiply(a[i, 0], b[0, k], out=o)
+            np.multiply(a[i, 1], b[1, k], out=tmp)
+            np.add(o, tmp, out=o)
     return out
 
 
@@ -243,6 +251,30 @@ class ZoneAlgebra(NumpyAlgebra):
     def lamK_right(self, x, j):
         (xx, lk), lo = _aligned(x, self.eq_rows(j)[5])
         return Rows(_t3_right(xx, lk), lo)
+
+    @staticmethod
+    def product_sum(pairs):
+        """Σ x∘y over the pairs (x, y) on the rows they all hold, accumulated in place
+        (the same operations, in the same order, as :func:`kprod` + :func:`kadd`)."""
+        flat = [c for x, y in pairs for c in (*x, *y)]
+        arrs, lo = _aligned(*flat)
+        shape = arrs[0].shape
+        acc = [None, None, None]
+        term = np.empty(shape, dtype=complex)
+        term2 = np.empty(shape, dtype=complex)
+        tmp = np.empty(shape[2:], dtype=complex)
+        for t in range(len(pairs)):
+            xR, xA, xK, yR, yA, yK = arrs[6 * t: 6 * t + 6]
+            for c, (u, v) in enumerate(((xR, yR), (xA, yA), (xR, yK))):
+                mm(u, v, term, tmp)
+                if c == 2:
+                    mm(xK, yA, term2, tmp)
+                    np.add(term, term2, out=term)
+                if acc[c] is None:
+                    acc[c] = term.copy()
+                else:
+                    np.add(acc[c], term, out=acc[c])
+        return tuple(Rows(a, lo) for a in acc)
 
     def drive_rhs(self, pairs):
         """Y = (i/2)τ1 Σ a − Σ c (i/2)τ1 over the pairs (a, c), on their common rows."""
