@@ -88,7 +88,7 @@ def _components(K: int):
 
 
 def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1e-14,
-              max_panels: int = 40000, method: str = "zone") -> NsSeries:
+              max_panels: int | None = None, method: str = "zone") -> NsSeries:
     r"""DC coefficients c_2 … c_2K of n_s,DC/n_s^(0) and first-harmonic coefficients
     (module docstring) in one vector quadrature; ``p.theta`` is not used.
 
@@ -96,7 +96,10 @@ def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1
     recursion on a replicated grid, all orders at once).  ``method="line"``: the adaptive
     real-line quadrature of the per-order calls (:func:`floquetsym.integrate.integrate_real_line`
     with every singular energy as a breakpoint), slower, kept as the independent reference.
-    ``rtol``/``atol``: per component, relative to |n_s^{(k)}[n]/θ^k| and absolute.  Each
+    ``rtol``/``atol``: per component, relative to |n_s^{(k)}[n]/θ^k| and absolute
+    (the zone quadrature reaches ~1e-10 relative; below, its round-off floor stops it with a
+    ConvergenceWarning).  ``max_panels``: panel budget (default 400 for "zone", each panel a
+    column of every row; 40000 for "line").  Each
     coefficient's error adds the quadrature error of its component, the size of the imaginary
     part of the DC terms (which must vanish), and the propagated error of n_s^(0).
     """
@@ -107,6 +110,9 @@ def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1
     require(1e-14 <= rtol < 1e-2, "rtol", rtol, "in [1e-14, 1e-2)")
     require(p.gamma >= GAMMA_MIN * p.delta, "gamma", p.gamma, f">= {GAMMA_MIN:g}*delta")
     check_domain("superfluid_density", p)
+    if max_panels is None:
+        max_panels = 400 if method == "zone" else 40000
+    max_panels = require_int("max_panels", max_panels, 1)
     comps = _components(K)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
