@@ -156,7 +156,7 @@ def zone_layout(p: DriveParams, K: int, *, grading: float = 3.0) -> dict:
     folded singular energies u = 0 (T = 0 jumps of h, resonances −jω0/2 with j even),
     u = ω0/2 (j odd) and u_Δ = |((Δ + ω0/2) mod ω0) − ω0/2| (gap edges ±Δ − jω0).
     Rows r (ω = u + rω0): the integration rows |r| ≤ N (DC) and −N−1 ≤ r ≤ N (first
-    harmonic), W = (N + ½)ω0 ≥ Kω0 + Δ + max(Δ, ω0) (beyond the last singular energy
+    harmonic), W = (N + ½)ω0 ≥ Kω0 + Δ + max(Δ, ω0)/2 (beyond the last singular energy
     Kω0 + Δ of the order-2K integrand), plus K rows of margin on each side for the shifts."""
     half = 0.5 * p.omega0
     width = p.gamma
@@ -165,7 +165,8 @@ def zone_layout(p: DriveParams, K: int, *, grading: float = 3.0) -> dict:
     pts = np.unique(pts)
     edges = np.unique(np.concatenate([graded_panels(a, b, width, ratio=grading)
                                       for a, b in zip(pts[:-1], pts[1:])]))
-    n_rows = int(math.ceil((K * p.omega0 + p.delta + max(p.delta, p.omega0)) / p.omega0 - 0.5))
+    n_rows = int(math.ceil((K * p.omega0 + p.delta + 0.5 * max(p.delta, p.omega0)) / p.omega0
+                           - 0.5))
     rows = np.arange(-(n_rows + 1 + K), n_rows + K + 1)
     return {"edges": edges, "N": n_rows, "rows": rows, "W": (n_rows + 0.5) * p.omega0,
             "singular": pts}
