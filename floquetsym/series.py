@@ -14,9 +14,10 @@ Series (paper Eqs. A2–A6 carried to order 2K; units and signs of :mod:`floquet
 The d's follow from the b's by power-series arithmetic in x = θ²:
 :math:`|1+u|^2 = (1+u)(1+\bar u)` and a series square root.
 
-:func:`ns_series` computes every :math:`n_s^{(k)}[n]/\theta^k` with k ≤ 2K in **one** adaptive
-ω-quadrature of a vector integrand (all orders share the blocks of the recursion,
-:mod:`floquetsym.recursion`, and the panels), with the quadrature error of each component.
+:func:`ns_series` computes every :math:`n_s^{(k)}[n]/\theta^k` with k ≤ 2K in **one**
+quadrature of a vector integrand folded onto half a Floquet zone (all orders share the blocks
+of the recursion, :mod:`floquetsym.recursion`, solved once on a replicated grid, and the
+panels), with the quadrature error of each component.
 
 How far the series holds (x = θ²; the DC coefficients are real):
 
@@ -92,8 +93,19 @@ def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1
     r"""DC coefficients c_2 … c_2K of n_s,DC/n_s^(0) and first-harmonic coefficients
     (module docstring) in one vector quadrature; ``p.theta`` is not used.
 
-    ``method="zone"`` (default): the Floquet-zone quadrature of :func:`_zone_integrals` (one
-    recursion on a replicated grid, all orders at once).  ``method="line"``: the adaptive
+    ``method="zone"`` (default): the Floquet-zone quadrature.  With f_{k,n} the integrand of
+    n_s^{(k)}[n]/θ^k, particle–hole symmetry (f_{k,0}(−ω) = f_{k,0}(ω),
+    f_{k,1}(−ω−ω0) = f_{k,1}(ω)) folds the line onto u ∈ [0, ω0/2]:
+
+    .. math::
+        \int f_{k,n}\,d\omega = 2\int_0^{\omega_0/2}\!du\sum_{r=-N-n}^{N}
+        f_{k,n}(u + r\omega_0) + 2\int_{(N+1/2)\omega_0}^{\infty} f_{k,n}\,d\omega,
+        \qquad n \in \{0, 1\},
+
+    every row u + rω0 of a column from one recursion on a replicated grid (shifted blocks are
+    other rows), Gauss–Kronrod (7, 15) panels graded towards the folded singular energies,
+    error |K15 − G7| per panel (QUADPACK's estimate) summed (:func:`zone_layout`,
+    docs/series.md).  ``method="line"``: the adaptive
     real-line quadrature of the per-order calls (:func:`floquetsym.integrate.integrate_real_line`
     with every singular energy as a breakpoint), slower, kept as the independent reference.
     ``rtol``/``atol``: per component, relative to |n_s^{(k)}[n]/θ^k| and absolute
