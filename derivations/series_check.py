@@ -30,8 +30,8 @@ GAMMA = 1e-2
 C4_POINTS = [(w0, T) for T in (0.0, 0.2) for w0 in (0.5, 1.0, 1.5)]
 CURVE_W0 = (1.0, 1.9, 2.0, 2.2)
 CURVE_THETAS = (0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
-#: series orders: 2K = 8 for the ladder choice, 2K = 10 beside the exact curves (the cost of
-#: one vector quadrature grows steeply with K: ~5 s at K = 4, minutes at K = 6 for ω0 = 0.5Δ)
+#: series orders: 2K = 8 for the ladder choice, 2K = 10 beside the exact curves (the zone
+#: quadrature: ~0.3 s at K = 4; ~1 min and not converged at K = 6 for ω0 = 0.5Δ)
 K_C4, K_CURVE = 4, 5
 
 

@@ -36,6 +36,7 @@ A *backend* supplies the algebra (a Keldysh triple is a tuple ``(R, A, K)`` of 2
 ``gsolve(g, x, p, q)``       g·x/(s_p + s_q), p, q = (side, j)
 ``lamK_left(j, x)``, ``lamK_right(x, j)``   Λ^K(ω_j)·x and x·Λ^K(ω_j)
 ``drive_rhs(pairs)``         Y from the pairs (g^{(k-1)}_{m∓1}(ω_j), g^{(k-1)}_{m∓1}(ω_{j±1}))
+``product_sum(pairs)``       Σ x∘y over the pairs of Z (default: :func:`kprod` + :func:`kadd`)
 ``zero()``                   a zero triple
 ``lam0(j)``, ``drive()``     Λ̌0(ω_j) and Λ̌1 (used by :class:`AlgebraBase`'s defaults)
 ``shift(x, mp)``             optional: the triple at ω → ω + mp·ω0 (symbolic relabelling);
@@ -97,6 +98,13 @@ class AlgebraBase:
     def lamK_right(self, x, j):
         return self.mm(x, self.lam0(j)[2])
 
+    def product_sum(self, pairs):
+        """Σ x∘y (Keldysh products) over the pairs (x, y), summed in order."""
+        out = None
+        for x, y in pairs:
+            out = kadd(self, out, kprod(self, x, y))
+        return out
+
     def drive_rhs(self, pairs):
         """Y = −Σ [Λ̌1∘a − c∘Λ̌1] over the pairs (a, c) (module docstring)."""
         d = self.drive()
@@ -146,19 +154,17 @@ class OrderByOrder:
         pairs = [pq for pq in pairs if pq[0] is not None]
         return self.b.drive_rhs(pairs) if pairs else None
 
-    def product_terms(self, i: int, l: int, m: int, j: int):
-        """The terms g^(i)_{m−m'}(ω_{j+m'}) ∘ g^(l)_{m'}(ω_j) of (g^(i) ∘ g^(l))_m(ω_j)."""
+    def product_pairs(self, i: int, l: int, m: int, j: int):
+        """The factors (g^(i)_{m−m'}(ω_{j+m'}), g^(l)_{m'}(ω_j)) of (g^(i) ∘ g^(l))_m(ω_j)."""
         for mp in shifts_of(l):
             a = self.block(i, m - mp, j + mp)
             if a is not None:
-                yield kprod(self.b, a, self.block(l, mp, j))
+                yield a, self.block(l, mp, j)
 
     def norm_rhs(self, k: int, m: int, j: int):
         """Z of order k: −Σ_{i=1}^{k−1} (g^(i) ∘ g^(k−i))_m(ω_j), or ``None``."""
-        out = None
-        for i in range(1, k):
-            for t in self.product_terms(i, k - i, m, j):
-                out = kadd(self.b, out, t)
+        pairs = [pq for i in range(1, k) for pq in self.product_pairs(i, k - i, m, j)]
+        out = self.b.product_sum(pairs) if pairs else None
         return None if out is None else tuple(self.b.neg(c) for c in out)
 
     def solve(self, m: int, j: int, Y, Z):

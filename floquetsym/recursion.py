@@ -30,8 +30,9 @@ import numpy as np
 from .conventions import (distribution, nambu_coefficients, s_advanced, s_retarded,
                           sigma_keldysh)
 from .order_by_order import AlgebraBase, OrderByOrder
+from .params import require, require_int
 
-__all__ = ["FloquetBlocks", "NumpyAlgebra", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
+__all__ = ["FloquetBlocks", "NumpyAlgebra", "ZoneAlgebra", "Rows", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
 
 
 def trace_t3t3(a, b):
@@ -39,13 +40,21 @@ def trace_t3t3(a, b):
     return a[0, 0] * b[0, 0] + a[1, 1] * b[1, 1] - a[0, 1] * b[1, 0] - a[1, 0] * b[0, 1]
 
 
-def mm(a, b):
-    """Matrix product of component-first 2x2 stacks (2, 2, N) (faster than matmul on (N,2,2))."""
-    out = np.empty(np.broadcast_shapes(a.shape, b.shape), dtype=complex)
-    out[0, 0] = a[0, 0] * b[0, 0] + a[0, 1] * b[1, 0]
-    out[0, 1] = a[0, 0] * b[0, 1] + a[0, 1] * b[1, 1]
-    out[1, 0] = a[1, 0] * b[0, 0] + a[1, 1] * b[1, 0]
-    out[1, 1] = a[1, 0] * b[0, 1] + a[1, 1] * b[1, 1]
+def mm(a, b, out=None, tmp=None):
+    """Matrix product of component-first 2x2 stacks (2, 2, ...) (faster than matmul on
+    (N,2,2)); out[i,k] = a[i,0]·b[0,k] + a[i,1]·b[1,k], written into ``out`` (and the scratch
+    ``tmp`` of shape (...)) when given."""
+    shape = a.shape if a.shape == b.shape else np.broadcast_shapes(a.shape, b.shape)
+    if out is None:
+        out = np.empty(shape, dtype=complex)
+    if tmp is None:
+        tmp = np.empty(shape[2:], dtype=complex)
+    for i in (0, 1):
+        for k in (0, 1):
+            o = out[i, k]
+            np.multiply(a[i, 0], b[0, k], out=o)
+            np.multiply(a[i, 1], b[1, k], out=tmp)
+            np.add(o, tmp, out=o)
     return out
 
 
@@ -138,6 +147,162 @@ class NumpyAlgebra(AlgebraBase):
             right = c if right is None else tuple(u + v for u, v in zip(right, c))
         return tuple(_t1_left(u) - _t1_right(v) for u, v in zip(left, right))
 
+    @staticmethod
+    def ns_sum(pairs):
+        """Σ Tr[τ3 a^R τ3 b^K + τ3 a^K τ3 b^A] over the pairs (a, b) of blocks."""
+        total = 0.0
+        for a, b in pairs:
+            total = total + trace_t3t3(a[0], b[2]) + trace_t3t3(a[2], b[1])
+        return total
+
+
+class Rows:
+    """Values on the rows ``lo`` … ``lo`` + n − 1 of a replicated grid: ``a`` has shape
+    (..., n, M) (a 2x2 stack (2, 2, n, M) or a scalar (n, M)).  Operations between two of them
+    act on the rows both hold (:func:`_aligned`); a row outside that range is unknown, never
+    a wrong number."""
+
+    __slots__ = ("a", "lo")
+
+    def __init__(self, a, lo: int):
+        self.a, self.lo = a, lo
+
+    @property
+    def hi(self) -> int:
+        return self.lo + self.a.shape[-2]
+
+
+def _aligned(*xs):
+    """The arrays of ``xs`` cut to the rows they all hold, and the first of those rows."""
+    lo = max(x.lo for x in xs)
+    hi = min(x.hi for x in xs)
+    if hi <= lo:
+        raise ValueError("replicated grid too short: no row holds every factor (more rows)")
+    return [x.a[..., lo - x.lo: hi - x.lo, :] for x in xs], lo
+
+
+class ZoneAlgebra(NumpyAlgebra):
+    r"""NumPy backend on a *replicated* grid: ω is stored row after row, row r holding
+    :math:`u_c + r\omega_0` (c = 0 … ``row_length`` − 1, the same columns :math:`u_c` in every
+    row).  The block at ω + jω0 is the block at ω read j rows further on (``shift`` relabels
+    the rows, no copy), so only the j = 0 blocks are ever solved.  Every array is a
+    :class:`Rows`: a product or sum is formed on the rows where all its factors are known, so
+    a block of order k is known on the grid less its reach (n_s^{(k)}[n] needs ⌈(k + |n|)/2⌉
+    rows of margin on each side: the blocks at ω involve ω + jω0 for those j only); rows
+    beyond are NaN in :meth:`ns_sum`, never a wrong number."""
+
+    def __init__(self, omega, p, row_length: int):
+        super().__init__(omega, p)
+        self.row_length = int(row_length)
+        self.n_rows = self.omega.size // self.row_length
+        self._eq_rows: dict = {}
+
+    def _rows(self, x):
+        return Rows(x.reshape(x.shape[:-1] + (self.n_rows, self.row_length)), 0)
+
+    def eq_rows(self, j: int):
+        out = self._eq_rows.get(j)
+        if out is None:
+            out = self._eq_rows[j] = tuple(self._rows(x) for x in self.eq(j))
+        return out
+
+    def g0(self, j):
+        return self.eq_rows(j)[:3]
+
+    def s(self, side, j):
+        return self.eq_rows(j)[3 if side == "R" else 4]
+
+    def zero(self):
+        if self._zero is None:
+            z = Rows(np.zeros((2, 2, self.n_rows, self.row_length), dtype=complex), 0)
+            self._zero = (z, z, z)
+        return self._zero
+
+    def shift(self, x, mp):
+        return tuple(Rows(c.a, c.lo - mp) for c in x)
+
+    @staticmethod
+    def mm(a, b):
+        (x, y), lo = _aligned(a, b)
+        return Rows(mm(x, y), lo)
+
+    @staticmethod
+    def add(a, b):
+        (x, y), lo = _aligned(a, b)
+        return Rows(x + y, lo)
+
+    @staticmethod
+    def neg(a):
+        return Rows(-a.a, a.lo)
+
+    @staticmethod
+    def scale(a, s):
+        (x, y), lo = _aligned(a, s)
+        return Rows(y * x, lo)
+
+    def gsolve(self, g, x, p, q):
+        (gg, xx, s1, s2), lo = _aligned(g, x, self.s(*p), self.s(*q))
+        return Rows(mm(gg, xx / (s1 + s2)), lo)
+
+    def lamK_left(self, j, x):
+        (lk, xx), lo = _aligned(self.eq_rows(j)[5], x)
+        return Rows(_t3_left(lk, xx), lo)
+
+    def lamK_right(self, x, j):
+        (xx, lk), lo = _aligned(x, self.eq_rows(j)[5])
+        return Rows(_t3_right(xx, lk), lo)
+
+    @staticmethod
+    def product_sum(pairs):
+        """Σ x∘y over the pairs (x, y) on the rows they all hold, accumulated in place
+        (the same operations, in the same order, as :func:`kprod` + :func:`kadd`)."""
+        flat = [c for x, y in pairs for c in (*x, *y)]
+        arrs, lo = _aligned(*flat)
+        shape = arrs[0].shape
+        acc = [None, None, None]
+        term = np.empty(shape, dtype=complex)
+        term2 = np.empty(shape, dtype=complex)
+        tmp = np.empty(shape[2:], dtype=complex)
+        for t in range(len(pairs)):
+            xR, xA, xK, yR, yA, yK = arrs[6 * t: 6 * t + 6]
+            for c, (u, v) in enumerate(((xR, yR), (xA, yA), (xR, yK))):
+                mm(u, v, term, tmp)
+                if c == 2:
+                    mm(xK, yA, term2, tmp)
+                    np.add(term, term2, out=term)
+                if acc[c] is None:
+                    acc[c] = term.copy()
+                else:
+                    np.add(acc[c], term, out=acc[c])
+        return tuple(Rows(a, lo) for a in acc)
+
+    def drive_rhs(self, pairs):
+        """Y = (i/2)τ1 Σ a − Σ c (i/2)τ1 over the pairs (a, c), on their common rows."""
+        out = []
+        for comp in range(3):
+            xs = [a[comp] for a, _ in pairs] + [c[comp] for _, c in pairs]
+            arrs, lo = _aligned(*xs)
+            n = len(pairs)
+            left, right = arrs[0], arrs[n]
+            for u in arrs[1:n]:
+                left = left + u
+            for v in arrs[n + 1:]:
+                right = right + v
+            out.append(Rows(_t1_left(left) - _t1_right(right), lo))
+        return tuple(out)
+
+    def ns_sum(self, pairs):
+        """Σ Tr[τ3 a^R τ3 b^K + τ3 a^K τ3 b^A] over the pairs, on the full grid (NaN on rows
+        not every pair holds)."""
+        flat = [x for a, b in pairs for x in (a[0], b[2], a[2], b[1])]
+        arrs, lo = _aligned(*flat)
+        total = 0.0
+        for i in range(0, len(arrs), 4):
+            total = total + trace_t3t3(arrs[i], arrs[i + 1]) + trace_t3t3(arrs[i + 2], arrs[i + 3])
+        out = np.full((self.n_rows, self.row_length), np.nan, dtype=complex)
+        out[lo: lo + total.shape[0]] = total
+        return out.reshape(-1)
+
 
 class FloquetBlocks:
     """Lazy, memoised numerical blocks g^(k)_m(ω + jω0) on a fixed ω array.
@@ -145,13 +310,21 @@ class FloquetBlocks:
     ``omega`` is a 1-D float array; ``p`` a :class:`~floquetsym.params.DriveParams` (θ is not
     used: blocks are θ-coefficients).  Energies in the unit of ``p.delta``.  Internally a 2x2
     Nambu matrix is stored component-first, shape (2, 2, N); :meth:`matrix` returns the usual
-    (N, 2, 2) layout.
+    (N, 2, 2) layout.  With ``row_length`` the array is a replicated grid (:class:`ZoneAlgebra`:
+    rows of ``row_length`` columns, consecutive rows ω0 apart) and shifted blocks are read
+    from other rows instead of being solved again.
     """
 
-    def __init__(self, omega, p):
+    def __init__(self, omega, p, *, row_length: int | None = None):
         self.omega = np.asarray(omega, dtype=float)
         self.p = p
-        self.algebra = NumpyAlgebra(self.omega, p)
+        if row_length is None:
+            self.algebra = NumpyAlgebra(self.omega, p)
+        else:
+            require_int("row_length", row_length, 1)
+            require(self.omega.ndim == 1 and self.omega.size % row_length == 0, "omega",
+                    self.omega.shape, f"a 1-D array of whole rows of row_length={row_length}")
+            self.algebra = ZoneAlgebra(self.omega, p, row_length)
         self._solver = OrderByOrder(self.algebra)
         self._blocks = self._solver.memo
 
@@ -168,7 +341,12 @@ class FloquetBlocks:
         b = self.block(k, m, j)
         if b is None:
             return np.zeros(self.omega.shape + (2, 2), dtype=complex)
-        return np.moveaxis(b["RAK".index(comp)], -1, 0)
+        x = b["RAK".index(comp)]
+        if isinstance(x, Rows):         # replicated grid: NaN on the rows it does not reach
+            full = np.full((2, 2, self.algebra.n_rows, self.algebra.row_length), np.nan, complex)
+            full[:, :, x.lo: x.hi] = x.a
+            x = full.reshape(2, 2, -1)
+        return np.moveaxis(x, -1, 0)
 
 
 def _nambu(a, b):
@@ -183,14 +361,16 @@ def _nambu(a, b):
 
 def ns_integrand(blocks: FloquetBlocks, order: int, harmonic: int):
     r"""Integrand f(ω) of n_s^{(k)}[n] = ∫ dω f(ω) (the 1/2π and i/8 included), complex array."""
-    total = 0.0
+    pairs = []
     for i in range(order + 1):
         for mp in range(-(order - i), order - i + 1):
             a = blocks.block(i, harmonic - mp, mp)
-            b = blocks.block(order - i, mp, 0)
-            if a is None or b is None:
+            if a is None:            # absent by parity: do not build its partner block
                 continue
-            total = total + trace_t3t3(a[0], b[2]) + trace_t3t3(a[2], b[1])
-    if np.isscalar(total):
+            b = blocks.block(order - i, mp, 0)
+            if b is None:
+                continue
+            pairs.append((a, b))
+    if not pairs:
         return np.zeros(blocks.omega.shape, dtype=complex)
-    return total * (1j / (8.0 * 2.0 * np.pi))
+    return blocks.algebra.ns_sum(pairs) * (1j / (8.0 * 2.0 * np.pi))

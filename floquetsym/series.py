@@ -14,9 +14,10 @@ Series (paper Eqs. A2–A6 carried to order 2K; units and signs of :mod:`floquet
 The d's follow from the b's by power-series arithmetic in x = θ²:
 :math:`|1+u|^2 = (1+u)(1+\bar u)` and a series square root.
 
-:func:`ns_series` computes every :math:`n_s^{(k)}[n]/\theta^k` with k ≤ 2K in **one** adaptive
-ω-quadrature of a vector integrand (all orders share the blocks of the recursion,
-:mod:`floquetsym.recursion`, and the panels), with the quadrature error of each component.
+:func:`ns_series` computes every :math:`n_s^{(k)}[n]/\theta^k` with k ≤ 2K in **one**
+quadrature of a vector integrand folded onto half a Floquet zone (all orders share the blocks
+of the recursion, :mod:`floquetsym.recursion`, solved once on a replicated grid, and the
+panels), with the quadrature error of each component.
 
 How far the series holds (x = θ²; the DC coefficients are real):
 
@@ -38,13 +39,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .integrate import integrate_real_line
+from .integrate import graded_panels, integrate_panels, integrate_real_line
 from .observables import GAMMA_MIN, singular_energies
-from .params import DriveParams, require, require_int
+from .params import DriveParams, require, require_finite, require_int
 from .recursion import FloquetBlocks, ns_integrand
 from .result import ConvergenceWarning, Result
+from .validity import check_domain
 
-__all__ = ["ns_series", "NsSeries", "abs_series", "domb_sykes", "pade", "pade_poles",
+__all__ = ["ns_series", "NsSeries", "zone_layout", "abs_series", "domb_sykes", "pade", "pade_poles",
            "partial_sums", "departure_theta", "c4_from_exact"]
 
 
@@ -87,28 +89,55 @@ def _components(K: int):
 
 
 def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1e-14,
-              max_panels: int = 40000) -> NsSeries:
+              max_panels: int | None = None, method: str = "zone") -> NsSeries:
     r"""DC coefficients c_2 … c_2K of n_s,DC/n_s^(0) and first-harmonic coefficients
     (module docstring) in one vector quadrature; ``p.theta`` is not used.
 
-    ``rtol``/``atol``: per component, relative to |n_s^{(k)}[n]/θ^k| and absolute.  Each
+    ``method="zone"`` (default): the Floquet-zone quadrature.  With f_{k,n} the integrand of
+    n_s^{(k)}[n]/θ^k, particle–hole symmetry (f_{k,0}(−ω) = f_{k,0}(ω),
+    f_{k,1}(−ω−ω0) = f_{k,1}(ω)) folds the line onto u ∈ [0, ω0/2]:
+
+    .. math::
+        \int f_{k,n}\,d\omega = 2\int_0^{\omega_0/2}\!du\sum_{r=-N-n}^{N}
+        f_{k,n}(u + r\omega_0) + 2\int_{(N+1/2)\omega_0}^{\infty} f_{k,n}\,d\omega,
+        \qquad n \in \{0, 1\},
+
+    every row u + rω0 of a column from one recursion on a replicated grid (shifted blocks are
+    other rows), Gauss–Kronrod (7, 15) panels graded towards the folded singular energies,
+    error |K15 − G7| per panel (QUADPACK's estimate) summed (:func:`zone_layout`,
+    docs/series.md).  ``method="line"``: the adaptive
+    real-line quadrature of the per-order calls (:func:`floquetsym.integrate.integrate_real_line`
+    with every singular energy as a breakpoint), slower, kept as the independent reference.
+    ``rtol``/``atol``: per component, relative to |n_s^{(k)}[n]/θ^k| and absolute
+    (the zone quadrature reaches ~1e-10 relative; below, its round-off floor stops it with a
+    ConvergenceWarning).  ``max_panels``: panel budget (default 400 for "zone", each panel a
+    column of every row; 40000 for "line").  Each
     coefficient's error adds the quadrature error of its component, the size of the imaginary
     part of the DC terms (which must vanish), and the propagated error of n_s^(0).
     """
     require(isinstance(p, DriveParams), "p", type(p).__name__, "a DriveParams")
     K = require_int("K", K, 1, 40)
+    require(method in ("zone", "line"), "method", method, "'zone' or 'line'")
+    rtol = require_finite("rtol", rtol)
+    require(1e-14 <= rtol < 1e-2, "rtol", rtol, "in [1e-14, 1e-2)")
     require(p.gamma >= GAMMA_MIN * p.delta, "gamma", p.gamma, f">= {GAMMA_MIN:g}*delta")
+    check_domain("superfluid_density", p)
+    if max_panels is None:
+        max_panels = 400 if method == "zone" else 40000
+    max_panels = require_int("max_panels", max_panels, 1)
     comps = _components(K)
-
-    def f(w):
-        blocks = FloquetBlocks(w, p)
-        return np.stack([ns_integrand(blocks, k, n) for k, n in comps], axis=-1)
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        q = integrate_real_line(f, singular_energies(p, 2 * K, 0), width=0.5 * p.gamma,
-                                scale=max(p.delta, p.omega0), rtol=rtol, atol=atol,
-                                max_panels=max_panels, condition=(p.delta + p.omega0) / p.gamma)
+        if method == "zone":
+            q = _zone_integrals(p, K, comps, rtol=rtol, atol=atol, max_panels=max_panels)
+        else:
+            def f(w):
+                blocks = FloquetBlocks(w, p)
+                return np.stack([ns_integrand(blocks, k, n) for k, n in comps], axis=-1)
+            q = integrate_real_line(f, singular_energies(p, 2 * K, 0), width=0.5 * p.gamma,
+                                    scale=max(p.delta, p.omega0), rtol=rtol, atol=atol,
+                                    max_panels=max_panels,
+                                    condition=(p.delta + p.omega0) / p.gamma)
     for w in caught:
         warnings.warn(str(w.message), ConvergenceWarning, stacklevel=2)
     val = np.asarray(q.value, dtype=complex)
@@ -123,9 +152,92 @@ def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1
     b_err = np.abs(b) * (err[K + 1:] / np.maximum(np.abs(val[K + 1:]), 1e-300) + e0 / abs(ns0))
     d, d_err = abs_series(b, b_err)
     meta = {"quadrature": q.as_meta(), "components": comps, "rtol": rtol, "atol": atol,
-            "units": "coefficients of theta^k in units of Delta^-k"}
+            "method": method, "units": "coefficients of theta^k in units of Delta^-k"}
     ns0_r = Result(float(ns0), float(e0), p, {"quantity": "n_s^(0)", "units": "m*sigma_N"})
     return NsSeries(p, K, c, c_err, b, b_err, d, d_err, ns0_r, meta)
+
+
+#: largest number of grid nodes (rows × columns) of one recursion call (memory ≈ 25 kB a node)
+ZONE_CHUNK = 8000
+
+
+def zone_layout(p: DriveParams, K: int, *, grading: float = 3.0) -> dict:
+    r"""The grid of :func:`_zone_integrals`: half-zone panel edges, rows and tail start.
+
+    Columns: u ∈ [0, ω0/2], panels graded (first width γ, ratio ``grading``) towards the
+    folded singular energies u = 0 (T = 0 jumps of h, resonances −jω0/2 with j even),
+    u = ω0/2 (j odd) and u_Δ = |((Δ + ω0/2) mod ω0) − ω0/2| (gap edges ±Δ − jω0).
+    Rows r (ω = u + rω0): the integration rows |r| ≤ N (DC) and −N−1 ≤ r ≤ N (first
+    harmonic), W = (N + ½)ω0 ≥ Kω0 + Δ + max(Δ, ω0)/2 (beyond the last singular energy
+    Kω0 + Δ of the order-2K integrand), plus K rows of margin on each side for the shifts."""
+    half = 0.5 * p.omega0
+    width = p.gamma
+    ud = abs(((p.delta + half) % p.omega0) - half)
+    pts = [0.0, half] + ([ud] if width < ud < half - width else [])
+    pts = np.unique(pts)
+    edges = np.unique(np.concatenate([graded_panels(a, b, width, ratio=grading)
+                                      for a, b in zip(pts[:-1], pts[1:])]))
+    n_rows = int(math.ceil((K * p.omega0 + p.delta + 0.5 * max(p.delta, p.omega0)) / p.omega0
+                           - 0.5))
+    rows = np.arange(-(n_rows + 1 + K), n_rows + K + 1)
+    return {"edges": edges, "N": n_rows, "rows": rows, "W": (n_rows + 0.5) * p.omega0,
+            "singular": pts}
+
+
+def _zone_integrals(p: DriveParams, K: int, comps, *, rtol, atol, max_panels):
+    r"""∫ f_{k,n}(ω) dω for every component (k, n) of ``comps``, folded onto half a Floquet zone.
+
+    With f_{k,n} the integrand of n_s^{(k)}[n]/θ^k (:func:`floquetsym.recursion.ns_integrand`),
+    particle–hole symmetry gives f_{k,0}(−ω) = f_{k,0}(ω) and f_{k,1}(−ω−ω0) = f_{k,1}(ω)
+    (checked in the tests), so with u ∈ [0, ω0/2] and W = (N + ½)ω0
+
+    .. math::
+        \int_{-\infty}^{\infty} f_{k,0}\,d\omega
+          = 2\int_0^{\omega_0/2}\!du\sum_{|r|\le N} f_{k,0}(u + r\omega_0)
+          + 2\int_W^\infty f_{k,0}\,d\omega,
+
+        \int_{-\infty}^{\infty} f_{k,1}\,d\omega
+          = 2\int_0^{\omega_0/2}\!du\sum_{r=-N-1}^{N} f_{k,1}(u + r\omega_0)
+          + 2\int_W^\infty f_{k,1}\,d\omega .
+
+    All rows of a column u are one recursion on the replicated grid (``FloquetBlocks(...,
+    row_length=...)``: the shifted blocks g(ω + jω0) are other rows, only the j = 0 blocks are
+    solved); the tail nodes ω = W/v, v ∈ (0, 1], are columns of the same grid whose row 0 is
+    used.  Both parts are integrated by the adaptive Gauss–Kronrod (7, 15) rule of
+    :func:`floquetsym.integrate.integrate_panels` (error: QUADPACK's estimate from |K15 − G7|
+    per panel, summed over panels, plus the round-off floor)."""
+    lay = zone_layout(p, K)
+    rows, n_rows, W, edges = lay["rows"], lay["N"], lay["W"], lay["edges"]
+    half = 0.5 * p.omega0
+    wts = np.zeros((rows.size, len(comps)))
+    for i, (_, n) in enumerate(comps):
+        wts[(rows >= -n_rows - n) & (rows <= n_rows), i] = 2.0
+    r0 = int(np.searchsorted(rows, 0))
+    step = max(1, ZONE_CHUNK // rows.size)
+
+    def folded(t):
+        out = np.empty((t.size, len(comps)), dtype=complex)
+        for c0 in range(0, t.size, step):
+            u = t[c0:c0 + step]
+            w = (u[None, :] + rows[:, None] * p.omega0).ravel()
+            blocks = FloquetBlocks(w, p, row_length=u.size)
+            v = np.stack([ns_integrand(blocks, k, n) for k, n in comps], axis=-1)
+            v = v.reshape(rows.size, u.size, len(comps))
+            o = np.einsum("rcq,rq->cq", np.where(wts[:, None, :] != 0, v, 0), wts)
+            tail = u > half
+            o[tail] = 2.0 * v[r0, tail]
+            if not np.all(np.isfinite(o)):      # a row outside the margin: a layout error
+                raise RuntimeError("zone quadrature: integrand not finite on the used rows")
+            out[c0:c0 + step] = o
+        return out
+
+    tail = np.array([0.0, 1.0])
+    lo = np.concatenate([edges[:-1], tail[:-1]])
+    hi = np.concatenate([edges[1:], tail[1:]])
+    kind = np.concatenate([np.zeros(edges.size - 1, int), np.ones(tail.size - 1, int)])
+    return integrate_panels(folded, lo, hi, kind, tail_start=W, rtol=rtol, atol=atol,
+                            max_panels=max_panels, condition=(p.delta + p.omega0) / p.gamma,
+                            breakpoints=list(lay["singular"]), stacklevel=4)
 
 
 def _series_sqrt(s: np.ndarray) -> np.ndarray:

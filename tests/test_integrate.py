@@ -55,3 +55,8 @@ def test_graded_panels_resolve_width():
 def test_bad_width(kw):
     with pytest.raises(ValueError, match="width"):
         integrate_real_line(lambda w: w + 0j, [0.0], **kw)
+
+
+def test_graded_panels_accepts_an_integer_ratio():
+    """An int ratio gives the same panels as the float (no silent int64 overflow)."""
+    assert np.array_equal(graded_panels(0.0, 0.5, 0.01, ratio=3), graded_panels(0.0, 0.5, 0.01, ratio=3.0))
