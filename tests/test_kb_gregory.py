@@ -222,3 +222,8 @@ def test_two_time_claim_decides_and_can_differ():
     bad = {**neg, "prep_ok": 0.0}
     c = _twotime_claim("claim", {0.5: (bad, None)}, "gkba", "E_F", "src")
     assert c.passed is None and c.undecided
+    # a finer ξ grid that disagrees on the sign leaves the row undecided; agreeing keeps PASS
+    c = _twotime_claim("claim", {0.5: (neg, None)}, "gkba", "E_F", "src", fine={0.5: (row, None)})
+    assert c.passed is None and "N_ξ" in c.undecided
+    c = _twotime_claim("claim", {0.5: (neg, None)}, "gkba", "E_F", "src", fine={0.5: (neg, None)})
+    assert c.passed is True and "N_ξ = 64" in c.measured

@@ -212,22 +212,25 @@ def run_fig1b(out_dir: Path, quick: bool) -> PanelOutput:
 RESULTS_TWOTIME = Path(__file__).resolve().parents[3] / "results" / "kb_map"
 
 
-def twotime_runs(which: str, quick: bool) -> dict:
+def twotime_runs(which: str, quick: bool, n_xi: int | None = None) -> dict:
     """The two-time KB runs of Fig. 1c (keys λ_f) or Fig. 3b (key λ_f = 2) from the prepared
     equilibrium (:func:`numerics.kb_map.figure_points`): ``{λ_f: (row, curve)}``.  Read from
     ``results/kb_map`` where cached; the full run computes the missing ones (~10 min each on
-    one core), ``--quick`` only reads (empty dict when nothing is cached)."""
+    one core), ``--quick`` only reads (empty dict when nothing is cached).  ``n_xi``: the ξ
+    grid of a convergence run (only read, never computed; missing ones are left out)."""
     from numerics.kb_map import _key, figure_points, point_params, quench_point
-    pts = figure_points(outdir=str(RESULTS_TWOTIME), compress_tol=1e-8)
+    extra = {} if n_xi is None else {"n_xi": n_xi}
+    pts = figure_points(outdir=str(RESULTS_TWOTIME), compress_tol=1e-8, **extra)
     pts = pts[:3] if which == "1c" else pts[3:]
     out = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for q in pts:
-            kw = {k: v for k, v in q.items() if k != "outdir"}
-            kw.pop("compress_tol")
+            kw = {k: v for k, v in q.items() if k not in ("outdir", "compress_tol")}
             p = point_params(**kw)
             curve = RESULTS_TWOTIME / f"curve_{_key(p, 5)}.npz"
+            if not curve.exists() and n_xi is not None:
+                continue
             if quick and not curve.exists():
                 return {}
             row = quench_point(**q)
@@ -235,25 +238,38 @@ def twotime_runs(which: str, quick: bool) -> dict:
     return out
 
 
-def _twotime_claim(claim, runs, gkba_text, unit, source):
-    """A claim decided by the two-time runs (PASS if n_s < 0 in some run, DIFFERS with the
-    minimum otherwise, undecided if a prepared state fails its check); GKBA quoted beside."""
-    parts, ok_prep = [], True
+def _sign_words(row, unit) -> str:
+    return (f"n_s < 0 from t = {row['t_sign']:.1f}/{unit}" if row["sign_change"] else
+            f"no sign change to t = {200:g}/{unit}") + \
+        f", min n_s/n = {row['ns_min']:.3f} at t = {row['t_ns_min']:.0f}/{unit}"
+
+
+def _twotime_claim(claim, runs, gkba_text, unit, source, fine=None, fine_n_xi=64):
+    """A claim decided by the two-time runs (declared before the runs: PASS if n_s < 0 in some
+    run, DIFFERS with the minimum otherwise, undecided if a prepared state fails its check);
+    where a finer-ξ-grid run of the same point exists (``fine``, N_ξ = ``fine_n_xi``), the sign
+    must agree on both grids, else undecided (not converged in the ξ grid). GKBA quoted beside."""
+    fine = fine or {}
+    parts, ok_prep, agree = [], True, True
     for lf, (row, _) in runs.items():
         ok_prep &= bool(row["prep_ok"])
-        sign = (f"n_s < 0 from t = {row['t_sign']:.1f}/{unit}" if row["sign_change"] else
-                f"no sign change to t = {200:g}/{unit}")
-        parts.append(f"λ_f = {lf:g}: {sign}, min n_s/n = {row['ns_min']:.3f} at "
-                     f"t = {row['t_ns_min']:.0f}/{unit} (prepared n_s/n {row['prep_ns']:.3f}, "
-                     f"Matsubara {row['eq_ns']:.3f}; Δ {row['prep_delta']:.4f} vs "
-                     f"{row['eq_delta']:.4f})")
+        txt = (f"λ_f = {lf:g}: {_sign_words(row, unit)} (prepared n_s/n {row['prep_ns']:.3f}, "
+               f"Matsubara {row['eq_ns']:.3f}; Δ {row['prep_delta']:.4f} vs "
+               f"{row['eq_delta']:.4f})")
+        if lf in fine:
+            f = fine[lf][0]
+            ok_prep &= bool(f["prep_ok"])
+            agree &= bool(f["sign_change"]) == bool(row["sign_change"])
+            txt += f"; N_ξ = {fine_n_xi}: {_sign_words(f, unit)}"
+        parts.append(txt)
     neg = any(row["sign_change"] for row, _ in runs.values())
     meas = ("two-time KB (order 5, N_ξ = 48, dt = 0.25, C^∞ preparation over 200 + 20 hold): "
             + "; ".join(parts) + f". GKBA (comparison only): {gkba_text}")
+    why = ("" if ok_prep and agree else "a prepared state fails its Matsubara check"
+           if not ok_prep else f"the sign differs between N_ξ = 48 and {fine_n_xi}")
     return Claim(claim, meas, "n_s(t) < 0 at some t ≤ 200 after the quench from the prepared "
-                 "equilibrium (declared; the two-time solver decides)",
-                 neg if ok_prep else None, source,
-                 undecided="" if ok_prep else "a prepared state fails its Matsubara check")
+                 "equilibrium (declared; the two-time solver decides; where a finer ξ grid was "
+                 "run, both grids must agree)", neg if not why else None, source, undecided=why)
 
 
 def _twotime_figure(name, title, runs, gk, unit, out_dir):
@@ -292,7 +308,8 @@ def run_fig1c(out_dir: Path, quick: bool) -> PanelOutput:
     tt = twotime_runs("1c", quick)
     claim = "disordered case: negative n_s for large enough λ_i, λ_f (Fig. 1c)"
     if tt:
-        claims = [_twotime_claim(claim, tt, gkba_text, "E_F", SOURCE_1C)]
+        claims = [_twotime_claim(claim, tt, gkba_text, "E_F", SOURCE_1C,
+                                 fine=twotime_runs("1c", quick, n_xi=64))]
         figs.append(_twotime_figure("fig1c_twotime.png", "Fig. 1c from the two-time solver: "
                                     "λ_i = 0.3, γ_el = 0.05E_F", tt, res, "E_F", out_dir))
     else:
@@ -315,7 +332,8 @@ def run_fig3b(out_dir: Path, quick: bool) -> PanelOutput:
              "its link to the slips of Fig. 3a is decided in the ring panel)")
     tt = twotime_runs("3b", quick)
     if tt:
-        claims = [_twotime_claim(claim, tt, _sign_text(r, "J"), "J", SOURCE_3B)]
+        claims = [_twotime_claim(claim, tt, _sign_text(r, "J"), "J", SOURCE_3B,
+                                 fine=twotime_runs("3b", quick, n_xi=64))]
         figs.append(_twotime_figure("fig3b_twotime.png", "Fig. 3b from the two-time solver: "
                                     "1D tight binding, λ 1.2J → 2J, γ_el = 0.1J", tt, res, "J",
                                     out_dir))
