@@ -33,8 +33,13 @@ is a breakpoint that no stencil straddles.
 
 **Storage**: only the *local* two-time functions Σ^R and Σ^<, as full squares: the upper
 triangle of Σ^R holds the smooth continuation (Σ^> − Σ^<)(t,s) = −Σ^R(s,t)† (s > t), which
-the start blocks of the sweeps interpolate through (as in NESSi), 2 N_t² · 64 bytes, plus O(N_ξ N_t) for the current row and column — no per-ξ
-two-time array (the order-2 solver stores N_ξ N_t² · 128 bytes).  Work O(N_ξ N_t³) as before,
+the start blocks of the sweeps interpolate through (as in NESSi), 2 N_t² · 64 bytes, plus
+O(N_ξ N_t) for the current row and column — no per-ξ two-time array (the order-2 solver stores
+N_ξ N_t² · 128 bytes).  With ``compress_tol`` > 0 the squares are replaced by the hierarchical
+low-rank storage of :mod:`numerics.kb_hodlr` (the last block rows and a near-diagonal band of
+``compress_block`` steps dense, older off-diagonal blocks as truncated-SVD factors merged into a
+hierarchy; memory below O(N_t²), measured in docs/kb_solver.md); every read of Σ (predictor,
+stencils, history products, Q, checkpoints) then goes through it.  Work O(N_ξ N_t³) as before,
 but in matrix products and with ``order`` raising the usable dt.
 
 Paramagnetic response (Eq. 7) from the new row and column, as in :mod:`numerics.kb_full`:
@@ -42,7 +47,8 @@ Paramagnetic response (Eq. 7) from the new row and column, as in :mod:`numerics.
 
 Particle–hole reduction G_{−ξ} = τ1 G_ξ τ1 on symmetric grids (``symmetric``), as kb_full.
 
-Checkpoints: Σ^R, Σ^< up to step n, the pair amplitude and the observables are the whole
+Checkpoints: Σ^R, Σ^< up to step n (the squares, or the exact arrays of the compressed
+storage: dense rows, near band, factors), the pair amplitude and the observables are the whole
 state; a run resumed from a checkpoint is bit-identical to an uninterrupted one.
 """
 from __future__ import annotations
