@@ -33,8 +33,13 @@ is a breakpoint that no stencil straddles.
 
 **Storage**: only the *local* two-time functions Σ^R and Σ^<, as full squares: the upper
 triangle of Σ^R holds the smooth continuation (Σ^> − Σ^<)(t,s) = −Σ^R(s,t)† (s > t), which
-the start blocks of the sweeps interpolate through (as in NESSi), 2 N_t² · 64 bytes, plus O(N_ξ N_t) for the current row and column — no per-ξ
-two-time array (the order-2 solver stores N_ξ N_t² · 128 bytes).  Work O(N_ξ N_t³) as before,
+the start blocks of the sweeps interpolate through (as in NESSi), 2 N_t² · 64 bytes, plus
+O(N_ξ N_t) for the current row and column — no per-ξ two-time array (the order-2 solver stores
+N_ξ N_t² · 128 bytes).  With ``compress_tol`` > 0 the squares are replaced by the hierarchical
+low-rank storage of :mod:`numerics.kb_hodlr` (the last block rows and a near-diagonal band of
+``compress_block`` steps dense, older off-diagonal blocks as truncated-SVD factors merged into a
+hierarchy; memory below O(N_t²), measured in docs/kb_solver.md); every read of Σ (predictor,
+stencils, history products, Q, checkpoints) then goes through it.  Work O(N_ξ N_t³) as before,
 but in matrix products and with ``order`` raising the usable dt.
 
 Paramagnetic response (Eq. 7) from the new row and column, as in :mod:`numerics.kb_full`:
@@ -42,7 +47,8 @@ Paramagnetic response (Eq. 7) from the new row and column, as in :mod:`numerics.
 
 Particle–hole reduction G_{−ξ} = τ1 G_ξ τ1 on symmetric grids (``symmetric``), as kb_full.
 
-Checkpoints: Σ^R, Σ^< up to step n, the pair amplitude and the observables are the whole
+Checkpoints: Σ^R, Σ^< up to step n (the squares, or the exact arrays of the compressed
+storage: dense rows, near band, factors), the pair amplitude and the observables are the whole
 state; a run resumed from a checkpoint is bit-identical to an uninterrupted one.
 """
 from __future__ import annotations
@@ -62,17 +68,38 @@ from .kb_model import (Band, KBParams, bath_kernel, bcs_gap, equal_time_observab
 from .kb_quadrature import split_weights
 from .kb_sweep import sweep
 
-__all__ = ["GregoryKBStepper", "gregory_memory_estimate", "run_gregory"]
+__all__ = ["GregoryKBStepper", "gregory_memory_estimate", "rank_model", "run_gregory"]
 
 KIND = "numerics.kb_gregory.GregoryKBStepper/1"
 
 
-def gregory_memory_estimate(p: KBParams, symmetric: bool = True) -> float:
-    """Bytes of the run: Σ^R and Σ^< squares (N_t² · 64 B each) plus the per-step work arrays
-    (Q, the sweeps: ~12 N_ξ N_t · 64 B)."""
+def gregory_memory_estimate(p: KBParams, symmetric: bool = True, compress_tol: float = 0.0,
+                            compress_block: int = 128, order: int = 5) -> float:
+    """Bytes of the run.  Dense (``compress_tol`` = 0): Σ^R and Σ^< squares (N_t² · 64 B
+    each, plus a temporary copy of Σ^< in the Q product) and the per-step work arrays (Q, the
+    sweeps: ~12 N_ξ N_t · 64 B).  Compressed (:mod:`numerics.kb_hodlr`, per function): two
+    dense block rows (2 b N_t · 64 B), the near band (2 b N_t · 64 B), the factors of the final
+    partition (:func:`numerics.kb_hodlr.partition_sizes`) at the rank model
+    :func:`rank_model`, and a temporary of one dense block row in the products."""
     s = p.n_steps + 1
     nx = p.n_xi // 2 if symmetric else p.n_xi
-    return 2.0 * s * s * 64 + 12.0 * nx * s * 64 + 8.0 * s * s * 16
+    work = 12.0 * nx * s * 64
+    if compress_tol <= 0:
+        return 2.0 * s * s * 64 + work + 8.0 * s * s * 16
+    from .kb_hodlr import partition_sizes
+    b = int(compress_block)
+    r_hat = rank_model(p, compress_tol)
+    fac = sum(cnt * 2 * (2 * b << lev) * min(2 * b << lev, r_hat) * 16
+              for lev, cnt in partition_sizes(s, b).items())
+    return 2.0 * (2 * b * s * 64 + 2 * b * s * 64 + fac) + b * s * 64 + work
+
+
+def rank_model(p: KBParams, compress_tol: float) -> int:
+    """Rank bound used by the memory estimate of the compressed storage: the local Σ of a
+    discrete grid of N_ξ levels is a sum of N_ξ terms, each nearly of rank 2 in the 2×2
+    (t, a) × (s, b) layout, times the bath kernel (a few exponentials in t − s); measured
+    maximum ranks (docs/kb_solver.md) stay below 4 N_ξ + 16 at tol ≥ 1e-12."""
+    return 4 * p.n_xi + 16
 
 
 def _dag(x):
@@ -122,6 +149,7 @@ class GregoryKBStepper:
         require(0 <= compress_tol < 1, "compress_tol", compress_tol, "in [0, 1) (0: no compression)")
         self.compress_tol = float(compress_tol)
         self.compress_block = require_int("compress_block", compress_block, 16, 4096)
+        self.compressed = self.compress_tol > 0
         self.p, self.progress, self.threads = p, progress, threads
         from .kb_full import _half_band, symmetric_grid
         self.full_band: Band = make_band(p)
@@ -131,11 +159,13 @@ class GregoryKBStepper:
         require(not symmetric or sym_ok, "symmetric", symmetric,
                 f"False for this ξ grid (needs an even n_xi symmetric about ξ = 0; n_xi={p.n_xi})")
         self.symmetric = bool(symmetric)
-        need = gregory_memory_estimate(p, self.symmetric)
+        need = gregory_memory_estimate(p, self.symmetric, self.compress_tol,
+                                       self.compress_block, self.order)
         require(need <= max_bytes, "t_max", p.t_max,
                 f"small enough for the run to fit max_bytes={max_bytes:.3g} (needs {need:.3g} "
-                f"bytes = 2·N_t²·64 B for N_t = {p.n_steps + 1} steps; reduce t_max or t_prep, "
-                "or raise dt)")
+                f"bytes for N_t = {p.n_steps + 1} steps, "
+                + ("compressed Σ storage" if compress_tol > 0 else "Σ squares 2·N_t²·64 B")
+                + "; reduce t_max or t_prep, or raise dt, or compress)")
         self.band = _half_band(self.full_band) if self.symmetric else self.full_band
         self.S = p.n_steps + 1
         self.times = (np.arange(self.S) - p.n_prep) * p.dt
@@ -185,16 +215,21 @@ class GregoryKBStepper:
         p, S, b = self.p, self.S, self.band
         d0 = bcs_gap(p.lam_i, self.full_band, p.temperature)
         self.rho0, self.eta0 = thermal_state(b.xi, d0, p.temperature)
-        self.SR = np.zeros((S, S, 2, 2), complex)
-        self._SL4 = np.zeros((S, 2, S, 2), complex)               # [k, a, s, b]: gemm layout
-        self.SL = self._SL4.transpose(0, 2, 1, 3)                 # view [k, s, a, b]
+        if self.compressed:                                       # hierarchical low rank
+            from .kb_hodlr import HierarchicalTwoTime
+            self.hR, self.hL = (HierarchicalTwoTime(S, self.compress_block, self.compress_tol,
+                                                    keep=self.q + 1) for _ in range(2))
+            self.SR = self.SL = self._SL4 = None
+        else:
+            self.hR = self.hL = None
+            self.SR = np.zeros((S, S, 2, 2), complex)
+            self._SL4 = np.zeros((S, 2, S, 2), complex)           # [k, a, s, b]: gemm layout
+            self.SL = self._SL4.transpose(0, 2, 1, 3)             # view [k, s, a, b]
         self.pair = np.zeros(S, complex)
         self.delta = np.zeros(S, complex)
         self.obs = {k: np.zeros(S) for k in ("ns", "ns_dia", "ns_para", "density", "ns_boundary")}
         self.sweeps = np.zeros(S, np.int32)
-        from .kb_hodlr import BlockLowRank
-        self.hR = BlockLowRank(self.SR, self.compress_block, self.compress_tol)
-        self.hL = BlockLowRank(self.SL, self.compress_block, self.compress_tol)
+        self.sigma_peak = 0
         self.sc_residual = 0.0
         self.n = 0
         nx = b.n
@@ -219,6 +254,10 @@ class GregoryKBStepper:
         sr, sl = self._sigma_row(n, gr, z)
         sl[n] = 0.5 * (sl[n] - _dag(sl[n]))                        # Σ^≷(t,t) anti-hermitian
         sr[n] = 0.5 * (sr[n] - _dag(sr[n]))
+        if self.compressed:
+            self.hR.set_row(n, sr)
+            self.hL.set_row(n, sl)
+            return sr, sl
         self.SR[n, :n + 1] = sr
         self.SL[n, :n + 1] = sl
         self.SL[:n, n] = -_dag(sl[:n])
@@ -231,27 +270,39 @@ class GregoryKBStepper:
         k = min(self.q, n - 1)
         if n > self.b:
             k = min(k, n - 1 - self.b)
-        if k < 1:
-            self.SR[n, 1:n + 1] = self.SR[n - 1, :n]
-            self.SL[n, 1:n + 1] = self.SL[n - 1, :n]
-            self.SR[n, 0] = self.SR[n - 1, 0]
-            self.SL[n, 0] = self.SL[n - 1, 0]
-            pair = self.pair[n - 1]
-        else:
+        new = []
+        for A, h in ((self.SR, self.hR), (self.SL, self.hL)):
+            if self.compressed:                                    # S(i, s), s < n
+                def row(i, h=h):
+                    return np.concatenate([h.row(i), -_dag(h.block(i + 1, n, i, i + 1)[:, 0])])
+            else:
+                def row(i, A=A):
+                    return A[i, :n]
+            if k < 1:
+                prev = row(n - 1)
+                new.append(np.concatenate([prev[:1], prev]))
+                continue
             c = _extrap_coeffs(k + 1)
-            for A in (self.SR, self.SL):
-                lagmax = n - k - 1                                 # lags with k+1 earlier points
-                acc = np.zeros((lagmax + 1, 2, 2), complex)
-                for i, ci in enumerate(c, start=1):
-                    # row n−i, columns (n−i) − lag for lag = 0..lagmax
-                    acc += ci * A[n - i, n - i - np.arange(lagmax + 1)]
-                A[n, n - np.arange(lagmax + 1)] = acc
-                cols = np.arange(0, n - lagmax)                    # small columns: fixed column
-                acc = np.zeros((cols.size, 2, 2), complex)
-                for i, ci in enumerate(c, start=1):
-                    acc += ci * A[n - i, cols]
-                A[n, cols] = acc
-            pair = np.dot(c, self.pair[n - 1::-1][:k + 1])
+            out = np.empty((n + 1, 2, 2), complex)
+            lagmax = n - k - 1                                     # lags with k+1 earlier points
+            acc = np.zeros((lagmax + 1, 2, 2), complex)
+            for i, ci in enumerate(c, start=1):
+                # row n−i, columns (n−i) − lag for lag = 0..lagmax
+                acc += ci * row(n - i)[n - i - np.arange(lagmax + 1)]
+            out[n - np.arange(lagmax + 1)] = acc
+            cols = np.arange(0, n - lagmax)                        # small columns: fixed column
+            acc = np.zeros((cols.size, 2, 2), complex)
+            for i, ci in enumerate(c, start=1):
+                acc += ci * row(n - i)[cols]
+            out[cols] = acc
+            new.append(out)
+        pair = self.pair[n - 1] if k < 1 else np.dot(_extrap_coeffs(k + 1),
+                                                      self.pair[n - 1::-1][:k + 1])
+        if self.compressed:
+            self.hR.set_row(n, new[0])
+            self.hL.set_row(n, new[1])
+            return pair
+        self.SR[n, :n + 1], self.SL[n, :n + 1] = new
         self.SL[:n, n] = -_dag(self.SL[n, :n])
         self.SR[:n, n] = -_dag(self.SR[n, :n])
         return pair
@@ -279,13 +330,22 @@ class GregoryKBStepper:
         if self.b == 0 and n > 0:
             Hr[n] = _dhat(d_post)
 
+        use = self.compressed
+        hR = self.hR
+
         def kb_r(l0, l1, m0, m1):
-            blkr = SR[n - l1 + 1:n - l0 + 1, n - m1 + 1:n - m0 + 1]
+            if use:
+                blkr = hR.block(n - l1 + 1, n - l0 + 1, n - m1 + 1, n - m0 + 1)
+            else:
+                blkr = SR[n - l1 + 1:n - l0 + 1, n - m1 + 1:n - m0 + 1]
             return blkr[::-1, ::-1]
 
-        kd_r = SR[np.arange(n, -1, -1), np.arange(n, -1, -1)]
+        if use:
+            diag = hR.diag(0, n + 1)
+            kd_r = diag[::-1]
+        else:
+            kd_r = SR[np.arange(n, -1, -1), np.arange(n, -1, -1)]
         v0 = np.broadcast_to(-1j * np.eye(2), (X, 2, 2)).astype(complex)
-        hR = self.hR
 
         def bulk_r(xw, t0, t1):                  # rows n−l (l < L), columns n−t (t0 ≤ t < t1)
             L = xw.shape[2]
@@ -299,16 +359,18 @@ class GregoryKBStepper:
             z = hR.right(t0, t1, 0, L, xT)
             return z.reshape(t1 - t0, 2, X, 2).transpose(2, 0, 3, 1)
 
-        use = self.compress_tol > 0
         vr, it1 = sweep(v0, Hr, H2r, bp_r, kb_r, kd_r, None, E, q, dt, blk=self.block,
                         bulk=bulk_r if use else None)
         gr = vr[:, ::-1]                                           # G^R(n, s), s = 0..n
         # 2. lesser column (transposed), sweep node k ↔ t = t_k
         ga = _dag(gr)                                              # G^A(s, n)
         w = split_weights(n, self.b if 0 < self.b < n else None, q) * dt
-        SLn = self._SL4[:n + 1, :, :n + 1, :].reshape(2 * (n + 1), 2 * (n + 1))   # a view
         gaw = (ga * w[None, :, None, None]).transpose(1, 2, 0, 3).reshape(2 * (n + 1), 2 * X)
-        Q = self.hL.antihermitian_product(n, gaw) if use else SLn @ gaw
+        if use:
+            Q = self.hL.ah_product(n, gaw)
+        else:
+            SLn = self._SL4[:n + 1, :, :n + 1, :].reshape(2 * (n + 1), 2 * (n + 1))
+            Q = SLn @ gaw
         Q = Q.reshape(n + 1, 2, X, 2).transpose(2, 0, 1, 3)        # (X, k, a, c)
         Hl = _dhat(d).transpose(0, 2, 1)
         bp_l, H2l = None, None
@@ -318,9 +380,10 @@ class GregoryKBStepper:
             Hl[0] = _dhat(d_post).T
 
         def kb_l(l0, l1, m0, m1):
-            return SR[m0:m1, l0:l1].transpose(1, 0, 3, 2)
+            blk = hR.block(m0, m1, l0, l1) if use else SR[m0:m1, l0:l1]
+            return blk.transpose(1, 0, 3, 2)
 
-        kd_l = SR[np.arange(n + 1), np.arange(n + 1)].transpose(0, 2, 1)
+        kd_l = (diag if use else SR[np.arange(n + 1), np.arange(n + 1)]).transpose(0, 2, 1)
         z0 = (self.rho0 @ ga[:, 0]).transpose(0, 2, 1)
         vl, it2 = sweep(z0, Hl, H2l, bp_l, kb_l, kd_l, Q.transpose(0, 1, 3, 2), E, q, dt,
                         blk=self.block, bulk=bulk_l if use else None)
@@ -333,7 +396,10 @@ class GregoryKBStepper:
     def step(self):
         n = self.n + 1
         pair = self._predict(n) if n > 0 else self.pair[0]
-        old_sr, old_sl = self.SR[n, :n + 1].copy(), self.SL[n, :n + 1].copy()
+        if self.compressed:
+            old_sr, old_sl = self.hR.row(n).copy(), self.hL.row(n).copy()
+        else:
+            old_sr, old_sl = self.SR[n, :n + 1].copy(), self.SL[n, :n + 1].copy()
         res = np.inf
         for it in range(self.max_correctors + 1):
             gr, z, rho, w = self._sweeps(n, pair)
@@ -356,9 +422,18 @@ class GregoryKBStepper:
                                                                    _dag(gr))
         eta = -1j * gg + gr[:, 0] @ self.eta0 @ _dag(gr[:, 0])
         self.n = n
-        self.hR.update(n)
-        self.hL.update(n)
+        self.sigma_peak = max(self.sigma_peak, self.sigma_bytes)
+        if self.compressed:
+            self.hR.update(n)
+            self.hL.update(n)
         self._measure(n, rho, eta)
+
+    @property
+    def sigma_bytes(self) -> int:
+        """Bytes held now by the storage of Σ^R and Σ^< (squares, or the compressed form)."""
+        if self.compressed:
+            return self.hR.nbytes + self.hL.nbytes
+        return self.SR.nbytes + self._SL4.nbytes
 
     def _measure(self, n, rho, eta):
         dens, dia, para, bnd = equal_time_observables(self.p, self.full_band, self._full(rho),
@@ -376,15 +451,20 @@ class GregoryKBStepper:
                             "max_correctors": self.max_correctors,
                             "symmetric": self.symmetric, "block": self.block,
                             "compress_tol": self.compress_tol,
-                            "compress_block": self.compress_block}}
+                            "compress_block": self.compress_block,
+                            **({"storage": "hierarchical/1"} if self.compressed else {})}}
 
     def save(self, path) -> Path:
         from .checkpoint import save_checkpoint
         n = self.n
-        arrays = {"SR": self.SR[:n + 1, :n + 1], "SL": self.SL[:n + 1, :n + 1],
-                  "pair": self.pair[:n + 1], "delta": self.delta[:n + 1],
+        if self.compressed:
+            arrays = {**self.hR.state("R_"), **self.hL.state("L_")}
+        else:
+            arrays = {"SR": self.SR[:n + 1, :n + 1], "SL": self.SL[:n + 1, :n + 1]}
+        arrays.update({"pair": self.pair[:n + 1], "delta": self.delta[:n + 1],
                   "sweeps": self.sweeps[:n + 1], "rho": self.rho,
-                  "sc_residual": np.array(self.sc_residual)}
+                       "sc_residual": np.array(self.sc_residual),
+                       "sigma_peak": np.array(self.sigma_peak)})
         arrays.update({"obs_" + k: v[:n + 1] for k, v in self.obs.items()})
         return save_checkpoint(path, arrays, {**self._key(), "n": n, "provenance": provenance()})
 
@@ -396,8 +476,12 @@ class GregoryKBStepper:
                 f"written by a two-time run with the same params and options {key['options']}")
         n = header["n"]
         self.start()
-        self.SR[:n + 1, :n + 1] = arrays["SR"]
-        self.SL[:n + 1, :n + 1] = arrays["SL"]
+        if self.compressed:
+            self.hR.load_state(arrays, "R_")
+            self.hL.load_state(arrays, "L_")
+        else:
+            self.SR[:n + 1, :n + 1] = arrays["SR"]
+            self.SL[:n + 1, :n + 1] = arrays["SL"]
         self.pair[:n + 1] = arrays["pair"]
         self.delta[:n + 1] = arrays["delta"]
         self.sweeps[:n + 1] = arrays["sweeps"]
@@ -405,9 +489,8 @@ class GregoryKBStepper:
         self.sc_residual = float(arrays["sc_residual"])
         for k, v in self.obs.items():
             v[:n + 1] = arrays["obs_" + k]
+        self.sigma_peak = int(arrays["sigma_peak"])
         self.n = int(n)
-        self.hR.update(self.n)                   # the same factors as in the uninterrupted run
-        self.hL.update(self.n)
 
     def run(self, checkpoint=None, checkpoint_every: int = 200, resume: bool = True,
             stop_after: int | None = None):
@@ -441,6 +524,7 @@ class GregoryKBStepper:
             self.save(checkpoint)
         o = self.obs
         m = self.n + 1
+        ranks = self.hR.ranks() + self.hL.ranks() if self.compressed else []
         dens = o["density"][:m]
         meta = {"mode": "full", "solver": "gregory", "order": self.order,
                 "wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0,
@@ -448,11 +532,13 @@ class GregoryKBStepper:
                 "sweeps_per_step": float(self.sweeps[1:m].mean()) if m > 1 else 0.0,
                 "number_drift": float(np.abs(dens - dens[0]).max()),
                 "kernel_error": self.kernel_error,
-                "history_bytes": gregory_memory_estimate(self.p, self.symmetric),
+                "history_bytes": gregory_memory_estimate(
+                    self.p, self.symmetric, self.compress_tol, self.compress_block, self.order),
+                "sigma_bytes": self.sigma_bytes, "sigma_peak_bytes": self.sigma_peak,
                 "symmetric": self.symmetric, "resumed_from_step": resumed,
                 "compress_tol": self.compress_tol,
-                "compress_ranks": (float(np.mean(self.hR.ranks + self.hL.ranks))
-                                   if self.hR.ranks else 0.0),
+                "compress_ranks": float(np.mean([r for _, r in ranks])) if ranks else 0.0,
+                "compress_max_rank": max((r for _, r in ranks), default=0),
                 "complete": self.n == self.S - 1,
                 "xi": self.full_band.xi.copy(), "rho_final": self._full(self.rho).copy(),
                 "provenance": provenance()}

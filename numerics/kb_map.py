@@ -125,9 +125,9 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
                  checkpoint_every: int = 200, prep_tol: float = 0.01, progress: bool = False,
                  compress_tol: float = 0.0, accuracy: float | None = None, **kw) -> dict:
     """One map point (module docstring); ``kw`` overrides :data:`FIG1B` (n_xi, dt, ...).
-    ``compress_tol`` > 0: block low-rank history products (:mod:`numerics.kb_hodlr`; they
-    agree with the dense ones to ~1e-10 at 1e-8, so the cached curve is shared; the value used
-    is recorded in the curve file)."""
+    ``compress_tol`` > 0: hierarchical low-rank storage of Σ (:mod:`numerics.kb_hodlr`; it
+    agrees with the dense squares to ~1e-10 at 1e-8, so the cached curve is shared; the value
+    used is recorded in the curve file)."""
     from .kb_model import prepared_state_spread
     from .kb_equilibrium import matsubara_equilibrium
     from .kb_gregory import GregoryKBStepper

@@ -155,30 +155,91 @@ def test_bad_input_raises(kw, name):
 
 
 def test_compressed_history_agrees_with_the_dense_products():
-    # block low-rank Σ^R, Σ^< (numerics.kb_hodlr) at the default tolerance: the same run to
-    # ≤ 1e-6 n in n_s and 1e-6 relative in Δ (measured at N_ξ = 24, N_t = 401: 1e-10 with
-    # tol = 1e-8); tol = 0 is the dense reference
-    p = _params(dt=0.2, t_max=6.0, t_prep=6.0, t_ramp=4.0, **PH)
+    # hierarchical low-rank Σ^R, Σ^< (numerics.kb_hodlr) at the default tolerance 1e-8: the
+    # same run to ≤ 1e-6 n in n_s and 1e-6 relative in Δ (measured at N_ξ = 12, N_t = 801:
+    # 4.7e-10 and 4.0e-11), while the dense squares are gone; tol = 0 is the dense reference
+    p = _params(dt=0.2, t_max=12.0, t_prep=12.0, t_ramp=8.0, **PH)
     dense = _run(p)
-    comp = _run(p, compress_tol=1e-8, compress_block=16)
-    assert comp.meta["compress_ranks"] > 0                    # blocks were compressed
+    st = GregoryKBStepper(p, compress_tol=1e-8, compress_block=16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        comp = st.run()
+    assert st.SR is None and st.SL is None                    # no dense square is kept
+    assert any(k[0] >= 1 for k in st.hR.leaf)                 # merged (hierarchical) blocks
+    assert comp.meta["compress_ranks"] > 0
+    assert comp.meta["sigma_peak_bytes"] < 0.8 * dense.meta["sigma_bytes"]
     assert np.abs(comp.ns - dense.ns).max() < 1e-6 * dense.density[0]
     assert np.abs(comp.delta - dense.delta).max() < 1e-6 * np.abs(dense.delta).max()
-    # a loose tolerance is visible (the products really use the factors)
+    # a loose tolerance is visible (the sweeps really read the factors)
     loose = _run(p, compress_tol=1e-2, compress_block=16)
     assert np.abs(loose.ns - dense.ns).max() > 1e-9
+    # the pre-run estimate bounds the measured storage and refuses a run that cannot fit
+    from numerics.kb_gregory import gregory_memory_estimate
+    est = gregory_memory_estimate(p, True, 1e-8, 16)
+    assert comp.meta["sigma_peak_bytes"] < est < gregory_memory_estimate(p, True)
+    with pytest.raises(ValueError, match="t_max"):
+        GregoryKBStepper(p, compress_tol=1e-8, compress_block=16, max_bytes=0.5 * est)
 
 
 def test_compressed_run_resumes_bit_identically(tmp_path):
-    p = _params(dt=0.2, t_max=3.0, t_prep=3.0, t_ramp=2.0, **PH)
+    # killed after a hierarchical merge (level-1 blocks exist at step 100 with 16-step tiles)
+    p = _params(dt=0.2, t_max=12.0, t_prep=12.0, t_ramp=8.0, **PH)
     kw = dict(compress_tol=1e-8, compress_block=16)
     ref = _run(p, **kw)
     ck = tmp_path / "c.npz"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        GregoryKBStepper(p, **kw).run(checkpoint=ck, checkpoint_every=5, stop_after=37)
+        st = GregoryKBStepper(p, **kw)
+        part = st.run(checkpoint=ck, checkpoint_every=50, stop_after=103)
+        assert not part.meta["complete"] and any(k[0] >= 1 for k in st.hL.leaf)
         done = GregoryKBStepper(p, **kw).run(checkpoint=ck)
+    assert done.meta["resumed_from_step"] == 103
     assert np.array_equal(done.ns, ref.ns) and np.array_equal(done.delta, ref.delta)
+    # a dense run refuses the compressed checkpoint
+    with pytest.raises(ValueError, match="checkpoint"):
+        GregoryKBStepper(p).run(checkpoint=ck)
+
+
+def test_hierarchical_storage_against_the_dense_matrix():
+    # numerics.kb_hodlr against plain NumPy on a smooth anti-hermitian-completed function
+    # S(t, s) = Σ_k e^{−iω_k(t−s)} M_k (rank ≤ 2·3 in the 2×2 layout), filled row by row
+    from numerics.kb_hodlr import HierarchicalTwoTime
+    rng = np.random.default_rng(3)
+    S, bc, keep = 403, 16, 3
+    om = rng.uniform(-1, 1, 3)
+    Mk = rng.normal(size=(3, 2, 2)) + 1j * rng.normal(size=(3, 2, 2))
+    t = 0.3 * np.arange(S)
+    full = np.einsum("tsk,kab->tsab", np.exp(-1j * om * (t[:, None, None] - t[None, :, None])),
+                     Mk)
+    low = np.tril(np.ones((S, S), bool))
+    full = np.where(low[..., None, None], full, -np.conj(np.swapaxes(full, 0, 1)).swapaxes(
+        -1, -2))
+    for i in range(S):
+        full[i, i] = 0.5 * (full[i, i] - full[i, i].conj().T)
+    h = HierarchicalTwoTime(S, bc, 1e-10, keep)
+    for n in range(S):
+        h.set_row(n, full[n, :n + 1])
+        h.update(n)
+    n = S - 1
+    assert any(k[0] >= 2 for k in h.leaf)                    # several levels of the hierarchy
+    fac = sum(U.nbytes + V.nbytes for U, V in h.leaf.values())
+    assert h.nbytes < 0.6 * full.nbytes / 2 and fac < 0.2 * full.nbytes / 2   # vs dense
+    assert max(U.shape[1] for U, _ in h.leaf.values()) <= 6  # the exact rank is found
+    A2 = full.transpose(0, 2, 1, 3).reshape(2 * S, 2 * S)
+    err = dict(rtol=0, atol=1e-8 * np.abs(full).max() * S)
+    for r0, r1, c0, c1 in [(150, 403, 3, 140), (60, 200, 20, 41), (9, 30, 190, 403),
+                           (100, 140, 90, 150)]:
+        assert np.allclose(h.block(r0, r1, c0, c1), full[r0:r1, c0:c1], **err)
+    x = rng.normal(size=(5, 2 * 60)) + 0j
+    assert np.allclose(h.left(x, 140, 200, 10, 120), x @ A2[280:400, 20:240], **err)
+    v = rng.normal(size=(2 * 110, 4)) + 0j
+    assert np.allclose(h.right(150, 170, 0, 110, v), A2[300:340, :220] @ v, **err)
+    y = rng.normal(size=(2 * S, 3)) + 0j
+    assert np.allclose(h.ah_product(n, y), A2 @ y, **err)
+    assert np.array_equal(h.diag(0, S), full[np.arange(S), np.arange(S)])
+    assert np.array_equal(h.row(n - keep + 1), full[n - keep + 1, :n - keep + 2])
+    with pytest.raises(ValueError, match="keep"):
+        h.row(n - 3 * bc)
 
 
 def test_unreachable_accuracy_is_refused_before_the_run(tmp_path):
