@@ -103,16 +103,28 @@ class SweepResult:
     rows: list[dict]
     meta: dict = field(default_factory=dict)
 
+    def keys(self) -> list[str]:
+        """Every point and row field, in first-seen order (points may differ in their fields:
+        a field a point lacks is NaN in a numeric column and empty in a text one)."""
+        out: dict = {}
+        for d in (*self.points, *self.rows):
+            out.update(dict.fromkeys(d))
+        return list(out)
+
     def column(self, name: str) -> np.ndarray:
-        return np.array([(p | r)[name] for p, r in zip(self.points, self.rows)])
+        vals = [(p | r).get(name) for p, r in zip(self.points, self.rows)]
+        if all(v is None or _is_number(v) for v in vals):
+            return np.array([np.nan if v is None else v for v in vals], dtype=float)
+        return np.array(["" if v is None else v for v in vals])
 
     def to_csv_text(self) -> str:
-        keys = list(self.points[0]) + [k for k in self.rows[0] if k not in self.points[0]]
+        keys = self.keys()
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(keys)
         for p, r in zip(self.points, self.rows):
-            w.writerow([repr(float((p | r)[k])) if _is_number((p | r)[k]) else (p | r)[k] for k in keys])
+            d = p | r
+            w.writerow([repr(float(d[k])) if _is_number(d.get(k)) else d.get(k, "") for k in keys])
         return buf.getvalue()
 
 
@@ -372,7 +384,7 @@ def sweep(func: Callable[..., Mapping], points: list[dict], *, executor: cf.Exec
                             **(meta or {})})
     if out is not None:
         atomic_write(_sibling(out, ".csv"), res.to_csv_text().encode())
-        cols = {k: res.column(k) for k in list(points[0]) + list(rows[0])}
+        cols = {k: res.column(k) for k in res.keys()}
         buf = io.BytesIO()
         np.savez(buf, **cols)
         atomic_write(_sibling(out, ".npz"), buf.getvalue())

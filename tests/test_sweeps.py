@@ -102,3 +102,22 @@ def test_scan_validates_before_running():
         scan("equilibrium", gamma="-1,0.1", executor=cf.ThreadPoolExecutor(1))
     with pytest.raises(ValueError, match="quantity"):
         scan("nope", gamma=0.1)
+
+
+def _label_point(*, x, band="flat", scale=1.0):
+    return {"y": x * scale, "twice": 2.0 * x}
+
+
+def test_points_with_different_fields_are_written(tmp_path):
+    """Points need not share their fields (e.g. a 1D-band run among flat-band ones): the files
+    carry the union of the fields, a missing number as NaN, a missing text as empty."""
+    pts = [{"x": 1.0, "band": "tb1d", "scale": 3.0}, {"x": 2.0}]
+    with cf.ThreadPoolExecutor(1) as ex:
+        res = sweep(_label_point, pts, executor=ex, out=tmp_path / "m")
+    assert [r["y"] for r in res.rows] == [3.0, 2.0]
+    head, first, second = (tmp_path / "m.csv").read_text().splitlines()
+    assert head.split(",") == ["x", "band", "scale", "y", "twice"]
+    assert second.split(",") == ["2.0", "", "", "2.0", "4.0"]
+    z = np.load(tmp_path / "m.npz")
+    assert list(z["band"]) == ["tb1d", ""]
+    assert z["scale"][0] == 3.0 and np.isnan(z["scale"][1])
