@@ -288,3 +288,23 @@ def test_two_time_claim_decides_and_can_differ():
     assert c.passed is None and "N_ξ" in c.undecided
     c = _twotime_claim("claim", {0.5: (neg, None)}, "gkba", "E_F", "src", fine={0.5: (neg, None)})
     assert c.passed is True and "N_ξ = 64" in c.measured
+
+
+@pytest.mark.slow
+def test_map_corner_compressed_equals_dense(tmp_path):
+    """One corner of the map (λ_el-ph = 0.3, ω_D = 0.6E_F) on a reduced grid: the hierarchical
+    Σ storage at the map's tolerance reproduces the uncompressed run (≤ 1e-6 n in n_s,
+    ≤ 1e-6 relative in Δ) through the map's own point function."""
+    from numerics.kb_map import MAP_COMPRESS_TOL, quench_point
+    kw = dict(n_xi=16, dt=0.25, t_prep=70.0, t_ramp=60.0, t_max=60.0)      # 520 steps, 4+ tiles
+    curves = {}
+    for tol in (0.0, MAP_COMPRESS_TOL):
+        out = tmp_path / f"tol{tol:g}"
+        quench_point(0.3, 0.6, outdir=out, compress_tol=tol, **kw)
+        (f,) = out.glob("curve_*.npz")
+        curves[tol] = np.load(f)
+    a, b = curves[0.0], curves[MAP_COMPRESS_TOL]
+    assert float(b["compress_tol"]) == MAP_COMPRESS_TOL
+    n0 = float(a["n"][0])
+    assert np.abs(a["ns"] - b["ns"]).max() / n0 <= 1e-6
+    assert (np.abs(a["delta"] - b["delta"]) / np.abs(a["delta"]).max()).max() <= 1e-6
