@@ -102,6 +102,28 @@ def rank_model(p: KBParams, compress_tol: float) -> int:
     return 4 * p.n_xi + 16
 
 
+class InstabilityError(RuntimeError):
+    """The time stepping left the physical states: the run is refused, not continued."""
+
+
+#: largest excursion of an eigenvalue of an equal-time Nambu density matrix outside [0, 1]
+#: accepted as discretisation error (a blown-up run leaves it by orders of magnitude)
+RHO_TOL = 1e-2
+
+
+def check_density_matrix(rho, t: float, dt: float, tol: float = RHO_TOL) -> None:
+    """Every ρ_ξ = ⟨ψ_ξ ψ_ξ†⟩ (Nambu, Hermitian 2x2) has eigenvalues in [0, 1]; raise
+    :class:`InstabilityError` naming ``dt`` when one leaves [−tol, 1 + tol] or is not finite
+    (an unstable step, e.g. strong coupling at a large dt), instead of returning wrong numbers."""
+    ev = np.linalg.eigvalsh(rho) if np.isfinite(rho).all() else np.array([np.nan])
+    out = float(np.nanmax(np.maximum(-ev, ev - 1.0))) if np.isfinite(ev).all() else np.inf
+    if out > tol:
+        raise InstabilityError(
+            f"two-time run unstable at t = {t:g}: an equal-time density matrix has an eigenvalue "
+            f"{out:.3g} outside [0, 1] (tolerance {tol:g}); reduce dt (now {dt:g}) or add "
+            f"corrector sweeps (correctors=1)")
+
+
 def _dag(x):
     return np.conj(np.swapaxes(x, -1, -2))
 
@@ -421,6 +443,7 @@ class GregoryKBStepper:
         gg = np.einsum("s,xsab,xsbc->xac", w, gr, z) + np.einsum("s,xsab,xsbc->xac", w, gl_row,
                                                                    _dag(gr))
         eta = -1j * gg + gr[:, 0] @ self.eta0 @ _dag(gr[:, 0])
+        check_density_matrix(rho, float(self.times[n]), self.p.dt)
         self.n = n
         self.sigma_peak = max(self.sigma_peak, self.sigma_bytes)
         if self.compressed:

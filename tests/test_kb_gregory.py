@@ -292,7 +292,7 @@ def test_two_time_claim_decides_and_can_differ():
 
 @pytest.mark.slow
 def test_map_corner_compressed_equals_dense(tmp_path):
-    """One corner of the map (λ_el-ph = 0.3, ω_D = 0.6E_F) on a reduced grid: the hierarchical
+    """One corner of the map (λ_el-ph = 0.3, ω_D = 0.04E_F) on a reduced grid: the hierarchical
     Σ storage at the map's tolerance reproduces the uncompressed run (≤ 1e-6 n in n_s,
     ≤ 1e-6 relative in Δ) through the map's own point function."""
     from numerics.kb_map import MAP_COMPRESS_TOL, quench_point
@@ -300,7 +300,7 @@ def test_map_corner_compressed_equals_dense(tmp_path):
     curves = {}
     for tol in (0.0, MAP_COMPRESS_TOL):
         out = tmp_path / f"tol{tol:g}"
-        quench_point(0.3, 0.6, outdir=out, compress_tol=tol, **kw)
+        quench_point(0.3, 0.04, outdir=out, compress_tol=tol, **kw)
         (f,) = out.glob("curve_*.npz")
         curves[tol] = np.load(f)
     a, b = curves[0.0], curves[MAP_COMPRESS_TOL]
@@ -308,3 +308,20 @@ def test_map_corner_compressed_equals_dense(tmp_path):
     n0 = float(a["n"][0])
     assert np.abs(a["ns"] - b["ns"]).max() / n0 <= 1e-6
     assert (np.abs(a["delta"] - b["delta"]) / np.abs(a["delta"]).max()).max() <= 1e-6
+
+
+def test_unphysical_density_matrix_stops_the_run():
+    """The instability guard: a thermal state passes, an eigenvalue outside [0, 1] (as in a
+    blown-up step) or a NaN raises InstabilityError naming dt."""
+    from numerics.kb_gregory import InstabilityError, check_density_matrix
+    from numerics.kb_model import thermal_state
+    rho, _ = thermal_state(np.linspace(-1, 1, 9), 0.1, 0.01)
+    check_density_matrix(rho, 3.0, 0.25)
+    bad = rho.copy()
+    bad[4] = bad[4] * 25.0
+    with pytest.raises(InstabilityError, match="dt"):
+        check_density_matrix(bad, 3.0, 0.25)
+    bad = rho.copy()
+    bad[0, 0, 0] = np.nan
+    with pytest.raises(InstabilityError):
+        check_density_matrix(bad, 3.0, 0.25)
