@@ -64,6 +64,17 @@ def fit_rates(times, amp, t0: float, t1: float) -> np.ndarray:
     return (tc @ (y - y.mean(axis=0))) / (tc @ tc)
 
 
+def rk4_pair(rhs, rho, X, dt):
+    """One classical Runge–Kutta step of the coupled pair (ρ, X) with ``rhs(ρ, X) → (ρ̇, Ẋ)``
+    (the linearised q-sector dynamics here and in :mod:`numerics.ring_q`)."""
+    k1 = rhs(rho, X)
+    k2 = rhs(rho + 0.5 * dt * k1[0], X + 0.5 * dt * k1[1])
+    k3 = rhs(rho + 0.5 * dt * k2[0], X + 0.5 * dt * k2[1])
+    k4 = rhs(rho + dt * k3[0], X + dt * k3[1])
+    return (rho + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]),
+            X + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]))
+
+
 def _thermal(xi, d0, temperature):
     e = np.hypot(xi, d0)
     th = np.ones_like(e) if temperature == 0 else np.tanh(e / (2 * temperature))
@@ -138,12 +149,7 @@ def kspace_growth(*, n_sites: int, hopping: float, lambda_i: float, lambda_f: fl
 
     record(0.0, rho, X)
     for i in range(1, steps + 1):
-        k1 = rhs(rho, X)
-        k2 = rhs(rho + 0.5 * dt * k1[0], X + 0.5 * dt * k1[1])
-        k3 = rhs(rho + 0.5 * dt * k2[0], X + 0.5 * dt * k2[1])
-        k4 = rhs(rho + dt * k3[0], X + dt * k3[1])
-        rho = rho + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
-        X = X + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
+        rho, X = rk4_pair(rhs, rho, X, dt)
         if i % sample_every == 0 or i == steps:
             record(i * dt, rho, X)
     return GrowthResult(q=2 * np.pi * qi / n, times=np.array(times), amp=np.array(amp),

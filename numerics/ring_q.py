@@ -321,7 +321,7 @@ def ns_q_dynamic(model, *, q_index, t_max: float, dt: float = 0.02,
     vanishes and X is conserved: n_s(0, t) = −K(t)/N − P_T, the ring's flux response.
     """
     from .bdg1d_static import uniform_gap
-    from .ring_finite_q import _thermal
+    from .ring_finite_q import _thermal, rk4_pair
     n, J, lam = model.n_sites, model.hopping, model.lambda_f
     dt, t_max = require_finite("dt", dt), require_finite("t_max", t_max)
     require(0 < dt <= 0.05, "dt", dt, "in (0, 0.05]")
@@ -366,12 +366,7 @@ def ns_q_dynamic(model, *, q_index, t_max: float, dt: float = 0.02,
     steps = int(round(t_max / dt))
     record(0.0)
     for i in range(1, steps + 1):
-        k1 = rhs(rho, X)
-        k2 = rhs(rho + 0.5 * dt * k1[0], X + 0.5 * dt * k1[1])
-        k3 = rhs(rho + 0.5 * dt * k2[0], X + 0.5 * dt * k2[1])
-        k4 = rhs(rho + dt * k3[0], X + dt * k3[1])
-        rho = rho + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
-        X = X + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
+        rho, X = rk4_pair(rhs, rho, X, dt)
         if i % sample_every == 0 or i == steps:
             record(i * dt)
     return DynamicStiffness(times=np.array(times), q=2 * np.pi * qi / n, ns=np.array(ns),
