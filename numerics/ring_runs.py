@@ -194,7 +194,11 @@ def _main(argv=None):
     ap.add_argument("--n-sites", type=int, default=512)
     ap.add_argument("--t-max", type=float, default=200.0)
     ap.add_argument("--out", default="results/ring_map")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="worker processes for the map (one BLAS thread each)")
     a = ap.parse_args(argv)
+    if a.workers < 1:
+        raise ValueError(f"workers must be >= 1, got {a.workers}")
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     if a.what == "stiffness":
@@ -209,8 +213,10 @@ def _main(argv=None):
         fixed = {k: v for k, v in (("n_sites", a.n_sites), ("t_max", a.t_max))
                  if v != {"n_sites": 512, "t_max": 200.0}[k]}     # same journal keys as defaults
         run_map(out / f"map_{a.band}", points=map_points(band=a.band, seeds=range(a.seeds),
-                                                        **fixed))
+                                                        **fixed), max_workers=a.workers)
 
 
 if __name__ == "__main__":
+    import os
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")      # workers inherit it: one core each
     _main()
