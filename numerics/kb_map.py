@@ -90,8 +90,9 @@ def point_params(**kw):
         return KBParams(mode="full", ramp_shape="smooth", **d)
 
 
-def _key(p, order) -> str:
-    blob = json.dumps({**p.as_dict(), "order": order}, sort_keys=True).encode()
+def _key(p, order, correctors: int = 0) -> str:
+    extra = {"correctors": correctors} if correctors else {}      # keys of sweep-free runs unchanged
+    blob = json.dumps({**p.as_dict(), "order": order, **extra}, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:12]
 
 
@@ -123,8 +124,11 @@ def summarize(times, delta, ns, density, p, late: float = 50.0) -> dict:
 
 def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", order: int = 5,
                  checkpoint_every: int = 200, prep_tol: float = 0.01, progress: bool = False,
-                 compress_tol: float = 0.0, accuracy: float | None = None, **kw) -> dict:
+                 compress_tol: float = 0.0, accuracy: float | None = None, correctors: int = 0,
+                 **kw) -> dict:
     """One map point (module docstring); ``kw`` overrides :data:`FIG1B` (n_xi, dt, ...).
+    ``correctors`` > 0 repeats the sweeps of every step (:class:`numerics.kb_gregory.GregoryKBStepper`;
+    more stable at large ω_D·dt, part of the curve's key).
     ``compress_tol`` > 0: hierarchical low-rank storage of Σ (:mod:`numerics.kb_hodlr`; it
     agrees with the dense squares to ~1e-10 at 1e-8, so the cached curve is shared; the value
     used is recorded in the curve file)."""
@@ -136,20 +140,22 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
         check_accuracy(p.dt, accuracy)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    key = _key(p, order)
+    key = _key(p, order, correctors)
     curve = outdir / f"curve_{key}.npz"
     if curve.exists():
         z = np.load(curve)
         times, delta, ns, dens, wall = z["t"], z["delta"], z["ns"], z["n"], float(z["wall_s"])
     else:
-        st = GregoryKBStepper(p, order=order, progress=progress, compress_tol=compress_tol)
+        st = GregoryKBStepper(p, order=order, progress=progress, compress_tol=compress_tol,
+                              correctors=correctors)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             r = st.run(checkpoint=outdir / f"ckpt_{key}.npz", checkpoint_every=checkpoint_every)
         times, delta, ns, dens, wall = r.times, r.delta, r.ns, r.density, r.meta["wall_s"]
         np.savez(curve, t=times, delta=delta, ns=ns, n=dens, ns_para=r.ns_para, wall_s=wall,
                  cpu_s=r.meta["cpu_s"], compress_tol=compress_tol,
-                 sweeps=r.meta["sweeps_per_step"], params=json.dumps({**p.as_dict(), "order": order}))
+                 sweeps=r.meta["sweeps_per_step"],
+                 params=json.dumps({**p.as_dict(), "order": order, "correctors": correctors}))
         (outdir / f"ckpt_{key}.npz").unlink(missing_ok=True)      # the curve marks it done
     out = summarize(times, delta, ns, dens, p)
     from .kb_model import KBResult
@@ -193,14 +199,15 @@ def map_points(**kw) -> list[dict]:
 
 
 def _cached(pt) -> bool:
-    kw = {k: v for k, v in pt.items() if k not in ("outdir", "compress_tol")}
+    kw = {k: v for k, v in pt.items() if k not in ("outdir", "compress_tol", "correctors")}
     p = point_params(**kw)
-    return (Path(pt["outdir"]) / f"curve_{_key(p, 5)}.npz").exists()
+    return (Path(pt["outdir"]) / f"curve_{_key(p, 5, pt.get('correctors', 0))}.npz").exists()
 
 
 def main(argv=None):
-    """``python -m numerics.kb_map OUT [--n-xi N] [--dt DT] [--only-omega W] [--limit K]``:
-    run the map points (one worker) through :func:`numerics.sweeps.sweep`, resumable."""
+    """``python -m numerics.kb_map OUT [--n-xi N] [--dt DT] [--only-omega W] [--limit K]
+    [--workers W] [--correctors C]``: run the map points through :func:`numerics.sweeps.sweep`
+    on a process pool (one BLAS thread per worker), resumable."""
     import argparse
     from concurrent.futures import ProcessPoolExecutor
     from .sweeps import sweep
@@ -213,11 +220,16 @@ def main(argv=None):
     ap.add_argument("--only-lam-ph", type=float, default=None)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--compress-tol", type=float, default=MAP_COMPRESS_TOL)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--correctors", type=int, default=0)
     ap.add_argument("--cached-only", action="store_true",
                     help="tabulate only the points whose curve is already cached")
     a = ap.parse_args(argv)
+    if a.workers < 1:
+        raise ValueError(f"workers must be >= 1, got {a.workers}")
+    extra = {"correctors": a.correctors} if a.correctors else {}     # same journal keys as before
     pts = map_points(n_xi=a.n_xi, dt=a.dt, t_max=a.t_max, outdir=str(Path(a.out).parent),
-                     compress_tol=a.compress_tol)
+                     compress_tol=a.compress_tol, **extra)
     if a.only_omega is not None:
         pts = [q for q in pts if abs(q["omega_d"] - a.only_omega) < 1e-12]
     if a.only_lam_ph is not None:
@@ -225,11 +237,13 @@ def main(argv=None):
     if a.cached_only:
         pts = [q for q in pts if _cached(q)]
     pts = pts[:a.limit]
-    with ProcessPoolExecutor(max_workers=1) as ex:
+    with ProcessPoolExecutor(max_workers=a.workers) as ex:
         res = sweep(quench_point, pts, executor=ex, out=a.out, progress=True)
     for pt, row in zip(res.points, res.rows):
         print(pt, row)
 
 
 if __name__ == "__main__":
+    import os
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")      # workers inherit it: one core each
     main()
