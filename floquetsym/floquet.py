@@ -63,6 +63,7 @@ from .conventions import distribution, reservoir_z, sigma_keldysh
 from .params import DriveParams, require, require_finite, require_int
 from .result import ConvergenceWarning, Result
 from .floquet_bands import QuasienergyBands, quasienergies  # noqa: F401  (public re-export)
+from .floquet_chiral import chiral_traces
 
 __all__ = [
     "floquet_matrices", "sign_eig", "sign_newton", "floquet_solve", "FloquetSolution",
@@ -362,7 +363,10 @@ def _zone_blocks(ps, M_list, Mc: int, ks, tol: float, method: str, monitor=None,
     Returns (I, err, n_eval): I has shape (n_jobs, 2·len(ks), 2Mc+1) where the jobs are the
     pairs (p, M) of ``jobs`` (default: every p with every M in ``M_list``, p-major); slots
     len(ks).. hold the adiabatic model of the same blocks (:func:`_adiabatic_integrand`).
-    All jobs share the ε nodes (so differences in θ are free of mesh noise).  The default
+    All jobs share the ε nodes (so differences in θ are free of mesh noise).  ``method``:
+    "eig"/"newton" (:func:`_solve` on the full 2(2M+1) problem) or "chiral" (the half-size
+    τ2-chiral eigenproblem of :func:`floquetsym.floquet_chiral.chiral_traces`; nodes with an
+    ill-conditioned eigenbasis are redone by "eig").  The default
     ``monitor`` is the largest |Σ_n| over k of the last job.
     """
     if jobs is None:
@@ -374,7 +378,13 @@ def _zone_blocks(ps, M_list, Mc: int, ks, tol: float, method: str, monitor=None,
         out = np.empty((eps.size, len(jobs), 2 * nk, 2 * Mc + 1), dtype=complex)
         ad = {}
         for a, (p, M) in enumerate(jobs):
-            out[:, a, :nk, :] = _PREF * _block_traces(*_solve(p, eps, M, method), M, Mc, ks)
+            if method == "chiral":        # half-size τ2-chiral eigenproblem, Newton-checked fallback
+                tr, bad = chiral_traces(p, eps, M, ks, n)
+                if bad.size:
+                    tr[bad] = _PREF * _block_traces(*_solve(p, eps[bad], M, "eig"), M, Mc, ks)
+                out[:, a, :nk, :] = tr
+            else:
+                out[:, a, :nk, :] = _PREF * _block_traces(*_solve(p, eps, M, method), M, Mc, ks)
             if p not in ad:
                 w = eps[:, None] + n[None, :] * p.omega0
                 ad[p] = np.stack([_adiabatic_integrand(w + 0.5 * k * p.omega0, p, (k,))[..., 0]

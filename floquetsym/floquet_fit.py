@@ -74,7 +74,7 @@ def perturbative_coefficients(p: DriveParams, *, thetas=None, n_harmonics: int |
     ``tol``: absolute target, in units of n_s^(0) scale, for the θ-differences divided by θ²
     (i.e. on c2·n_s^(0)).  ``degree``: polynomial degree in θ² of the fits.
     """
-    require(method in ("eig", "newton"), "method", method, "'eig' or 'newton'")
+    require(method in ("eig", "newton", "chiral"), "method", method, "'eig', 'newton' or 'chiral'")
     tol = require_finite("tol", tol)
     require(tol > 0, "tol", tol, "> 0")
     degree = require_int("degree", degree, lo=1)

@@ -364,7 +364,7 @@ def departure_theta(thetas, approx, exact, *, rel: float = 0.02) -> float:
 
 
 def c4_from_exact(p: DriveParams, thetas, *, degree: int = 3, tol: float = 1e-9,
-                  n_harmonics: int | None = None) -> dict:
+                  n_harmonics: int | None = None, method: str = "chiral") -> dict:
     r"""c_2 and c_4 fitted from the exact truncated-Floquet DC n_s on a θ ladder.
 
     y_j = (n_s(θ_j)/n_s(0) − 1)/θ_j² = c_2 + c_4θ_j² + c_6θ_j⁴ + … is fitted by a polynomial
@@ -373,14 +373,16 @@ def c4_from_exact(p: DriveParams, thetas, *, degree: int = 3, tol: float = 1e-9,
     (:func:`floquetsym.floquet_fit.perturbative_coefficients`), so their differences carry no
     mesh noise.  Uncertainty: the change from degree ``degree`` − 1, the propagated per-point
     error of the θ-differences (quadrature, Richardson window, truncation M → M+2) and the
-    relative error of n_s(0)."""
+    relative error of n_s(0).  ``method``: the Floquet solve at each ε node
+    (:func:`floquetsym.floquet_fit.perturbative_coefficients`; "chiral" = the half-size
+    eigenproblem, "eig" = the full one, the same numbers to rounding)."""
     from .floquet_fit import perturbative_coefficients
     th = np.sort(np.asarray(thetas, float))
     require(th.size >= degree + 2, "thetas", thetas, f"at least degree + 2 = {degree + 2} values")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         pc = perturbative_coefficients(p, thetas=th, tol=tol, degree=min(degree, th.size - 2),
-                                       n_harmonics=n_harmonics)
+                                       n_harmonics=n_harmonics, method=method)
     ns0 = pc.ns0.value
     x = th ** 2
     y = (pc.ns_dc / ns0 - 1.0) / x
@@ -402,4 +404,5 @@ def c4_from_exact(p: DriveParams, thetas, *, degree: int = 3, tol: float = 1e-9,
             "c2_err": float(abs(sol[0] - alt[0]) + prop[0] + rel0 * abs(sol[0])),
             "c4_err": float(abs(sol[1] - alt[1]) + prop[1] + rel0 * abs(sol[1])),
             "thetas": th.tolist(), "y": y.tolist(), "y_err": float(ey), "ns0": float(ns0),
-            "degree": degree, "n_harmonics": meta["n_harmonics"], "n_eval": meta["n_eval"]}
+            "degree": degree, "n_harmonics": meta["n_harmonics"], "n_eval": meta["n_eval"],
+            "method": method}

@@ -232,6 +232,20 @@ def test_exact_solver_reproduces_hierarchy_coefficients_grid(omega0, T):
     _check_against_hierarchy(omega0, T)
 
 
+@pytest.mark.slow
+def test_perturbative_coefficients_chiral_equals_full_eig():
+    """The half-size τ2-chiral solve at every ε node gives the full eigen-route's c2, c1
+    (same shared mesh, same adaptive panels) to rounding amplified by 1/θ² (~13 s)."""
+    from floquetsym.floquet_fit import perturbative_coefficients
+    p = DriveParams(omega0=0.5, gamma=1e-2, temperature=0.2)
+    th = [0.004, 0.007, 0.01]
+    a = perturbative_coefficients(p, thetas=th, tol=1e-7, degree=1, method="chiral")
+    b = perturbative_coefficients(p, thetas=th, tol=1e-7, degree=1, method="eig")
+    assert a.c2.meta["n_eval"] == b.c2.meta["n_eval"]
+    assert a.c2.value == pytest.approx(b.c2.value, rel=1e-7)
+    assert a.c1.value == pytest.approx(b.c1.value, rel=1e-7)
+
+
 def test_perturbative_coefficients_bad_input():
     from floquetsym.floquet_fit import perturbative_coefficients
     p = DriveParams(omega0=1.0)
@@ -241,6 +255,8 @@ def test_perturbative_coefficients_bad_input():
         perturbative_coefficients(p, thetas=[0.01], degree=2)
     with pytest.raises(ValueError, match="tol"):
         perturbative_coefficients(p, tol=0.0)
+    with pytest.raises(ValueError, match="method"):
+        perturbative_coefficients(p, thetas=[0.01, 0.02, 0.03], method="qr")
 
 
 # ----------------------------------------------------------------- panels
