@@ -325,3 +325,28 @@ def test_unphysical_density_matrix_stops_the_run():
     bad[0, 0, 0] = np.nan
     with pytest.raises(InstabilityError):
         check_density_matrix(bad, 3.0, 0.25)
+
+
+def test_large_omega_rows_pass_and_differ(tmp_path):
+    """The large-ω_D rows read cached curves (correctors 0, else 1): a curve settled at
+    constant n_s and |Δ| passes; one still drifting (slope 1e-3 E_F) or with Δ oscillating by
+    30 % differs; a corrector run is found when the plain one is absent."""
+    from floquetsym.app.panels.kb_map import _cached_map, _large_omega_claims
+    from numerics.kb_map import _key, point_params
+    t = np.arange(-20.0, 200.25, 0.25)
+
+    def write(lp, wd, c, ns, delta):
+        p = point_params(lam_ph=lp, omega_d=wd)
+        np.savez(tmp_path / f"curve_{_key(p, 5, c)}.npz", t=t, delta=delta, ns=ns,
+                 n=np.ones_like(t))
+    write(0.1, 0.35, 0, np.full_like(t, 0.8), np.full_like(t, 0.05))
+    write(0.2, 0.35, 0, 0.8 - 1e-3 * np.clip(t, 0, None), np.full_like(t, 0.05))
+    write(0.3, 0.6, 1, np.full_like(t, 0.7), 0.05 * (1 + 0.15 * np.sin(t)))
+    rows = {c.claim: c for c in _large_omega_claims(tmp_path)}
+    assert len(rows) == 3
+    import re
+    verdicts = {re.search(r"λ_el-ph = ([0-9.]+)", n).group(1): c.passed for n, c in rows.items()}
+    assert verdicts == {"0.1": True, "0.2": False, "0.3": False}
+    assert any("corrector" in n for n in rows)
+    cache = _cached_map(tmp_path)
+    assert cache[0.3, 0.6] == (0.7, 1) and cache[0.1, 0.35][1] == 0
