@@ -350,3 +350,14 @@ def test_large_omega_rows_pass_and_differ(tmp_path):
     assert any("corrector" in n for n in rows)
     cache = _cached_map(tmp_path)
     assert cache[0.3, 0.6] == (0.7, 1) and cache[0.1, 0.35][1] == 0
+
+
+def test_map_key_keeps_plain_runs_and_separates_corrector_runs():
+    """Curves cached before corrector sweeps existed keep their key; a corrector run gets its own."""
+    import hashlib
+    import json
+    from numerics.kb_map import _key, point_params
+    p = point_params(lam_ph=0.3, omega_d=0.6)
+    plain = hashlib.sha256(json.dumps({**p.as_dict(), "order": 5}, sort_keys=True).encode()).hexdigest()[:12]
+    assert _key(p, 5) == _key(p, 5, 0) == plain
+    assert _key(p, 5, 1) != plain and _key(p, 5, 1) != _key(p, 5, 2)
