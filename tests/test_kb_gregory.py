@@ -350,6 +350,16 @@ def test_large_omega_rows_pass_and_differ(tmp_path):
     assert any("corrector" in n for n in rows)
     cache = _cached_map(tmp_path)
     assert cache[0.3, 0.6] == (0.7, 1) and cache[0.1, 0.35][1] == 0
+    # the regime row: every point above has 2Δ_∞ = 0.1 < ω_D, so no row; a point with
+    # 2Δ_∞ = 0.4 > ω_D = 0.2 that stays positive makes it DIFFERS, one that turns negative PASS
+    from floquetsym.app.panels.kb_map import _regime_claim
+    assert _regime_claim(tmp_path) == []
+    write(0.05, 0.2, 0, np.full_like(t, 0.5), np.full_like(t, 0.2))
+    (row,) = _regime_claim(tmp_path)
+    assert row.passed is False and "n_s < 0 at 0" in row.measured
+    write(0.05, 0.2, 0, 0.5 - 0.01 * np.clip(t, 0, None), np.full_like(t, 0.2))
+    (row,) = _regime_claim(tmp_path)
+    assert row.passed is True and "min n_s/n = -1.500" in row.measured
 
 
 def test_map_key_keeps_plain_runs_and_separates_corrector_runs():
