@@ -51,8 +51,11 @@ def reference(tmp_path_factory):
 def _interrupt(stem, executor, sig, after, group=False):
     """Start the scan, send ``sig`` once ``after`` points are journaled; return the exit code."""
     journal = stem.with_name(stem.name + ".journal.jsonl")
+    # SIGINT at its default in the child: a suite started in the background by a shell (``cmd &``)
+    # inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler
     proc = subprocess.Popen(_cmd(stem, executor), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=_env(), cwd=ROOT, start_new_session=True)
+                            text=True, env=_env(), cwd=ROOT, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 300
     while _records(journal) < after and proc.poll() is None and time.time() < deadline:
         time.sleep(0.005)
