@@ -378,7 +378,7 @@ def _zone_blocks(ps, M_list, Mc: int, ks, tol: float, method: str, monitor=None,
         out = np.empty((eps.size, len(jobs), 2 * nk, 2 * Mc + 1), dtype=complex)
         ad = {}
         for a, (p, M) in enumerate(jobs):
-            if method == "chiral":        # half-size τ2-chiral eigenproblem, Newton-checked fallback
+            if method == "chiral":        # half-size τ2-chiral eigenproblem; ill-conditioned nodes by "eig"
                 tr, bad = chiral_traces(p, eps, M, ks, n)
                 if bad.size:
                     tr[bad] = _PREF * _block_traces(*_solve(p, eps[bad], M, "eig"), M, Mc, ks)

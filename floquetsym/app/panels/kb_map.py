@@ -83,24 +83,26 @@ SLOPE_MAX, SPREAD_MAX = 2e-4, 0.10
 SOURCE_LARGE = "text ('when ω_D is sufficiently large, both n_s(t) and Δ(t) are approaching asymptotic values')"
 
 
+def _summaries(outdir, omegas):
+    """(λ_el-ph, ω_D, correctors, :func:`numerics.kb_map.summarize` numbers) of every cached
+    point at the given ω_D, λ_el-ph ascending."""
+    from numerics.kb_map import MAP_LAM_PH, summarize
+    for wd in omegas:
+        for lp in sorted(MAP_LAM_PH):
+            hit = _find_curve(lp, wd, outdir)
+            if hit is not None:
+                z, p, c = hit
+                yield lp, wd, c, summarize(z["t"], z["delta"], z["ns"], z["n"], p)
+
+
 def _regime_claim(outdir):
     """One row over every cached point with ω_D ≥ 0.1E_F whose post-quench gap exceeds it
     (2Δ_∞ > ω_D, Δ_∞ = mean |Δ| over the last 50/E_F): the paper's 'when 2Δ is greater than
     ω_D ... n_s becoming negative' read at every such point (the ω_D = 0.04 rows above are the
     figure's own curve).  PASS only if n_s < 0 at every one of them; None if there are none."""
-    from numerics.kb_map import MAP_LAM_PH, MAP_OMEGA_D, summarize
-    pts = []
-    for wd in MAP_OMEGA_D:
-        if wd < 0.1:
-            continue
-        for lp in sorted(MAP_LAM_PH):
-            hit = _find_curve(lp, wd, outdir)
-            if hit is None:
-                continue
-            z, p, _ = hit
-            r = summarize(z["t"], z["delta"], z["ns"], z["n"], p)
-            if 2 * r["delta_inf"] > wd:
-                pts.append((lp, wd, r))
+    from numerics.kb_map import MAP_OMEGA_D
+    pts = [(lp, wd, r) for lp, wd, _, r in _summaries(outdir, [w for w in MAP_OMEGA_D if w >= 0.1])
+           if 2 * r["delta_inf"] > wd]
     if not pts:
         return []
     neg = [q for q in pts if q[2]["sign_change"]]
@@ -116,25 +118,18 @@ def _regime_claim(outdir):
 
 def _large_omega_claims(outdir):
     """Claim rows for every cached point at ω_D ∈ LARGE_OMEGA_D (none if none is cached)."""
-    from numerics.kb_map import MAP_LAM_PH, summarize
     claims = []
-    for wd in LARGE_OMEGA_D:
-        for lp in sorted(MAP_LAM_PH):
-            hit = _find_curve(lp, wd, outdir)
-            if hit is None:
-                continue
-            z, p, c = hit
-            r = summarize(z["t"], z["delta"], z["ns"], z["n"], p)
-            ok = abs(r["ns_slope"]) <= SLOPE_MAX and r["delta_late_spread"] <= SPREAD_MAX
-            corr = f", {c} corrector sweep per step" if c else ""
-            claims.append(Claim(
-                f"Fig. 1b, large ω_D = {wd}E_F (2Δ_∞ = {2 * r['delta_inf']:.2f}E_F): n_s(t) and "
-                f"Δ(t) approach asymptotic values (two-time KB, λ_el-ph = {lp}{corr})",
-                f"last 50/E_F: n_s/n slope {r['ns_slope']:.1e} E_F, |Δ| peak-to-peak "
-                f"{100 * r['delta_late_spread']:.1f} % of {r['delta_inf']:.4f}; min n_s/n "
-                f"{r['ns_min']:.3f}",
-                f"|slope| ≤ {SLOPE_MAX:g} E_F and peak-to-peak ≤ {100 * SPREAD_MAX:g} % over the "
-                "last 50/E_F of t ≤ 200/E_F", ok, SOURCE_LARGE))
+    for lp, wd, c, r in _summaries(outdir, LARGE_OMEGA_D):
+        ok = abs(r["ns_slope"]) <= SLOPE_MAX and r["delta_late_spread"] <= SPREAD_MAX
+        corr = f", {c} corrector sweep per step" if c else ""
+        claims.append(Claim(
+            f"Fig. 1b, large ω_D = {wd}E_F (2Δ_∞ = {2 * r['delta_inf']:.2f}E_F): n_s(t) and "
+            f"Δ(t) approach asymptotic values (two-time KB, λ_el-ph = {lp}{corr})",
+            f"last 50/E_F: n_s/n slope {r['ns_slope']:.1e} E_F, |Δ| peak-to-peak "
+            f"{100 * r['delta_late_spread']:.1f} % of {r['delta_inf']:.4f}; min n_s/n "
+            f"{r['ns_min']:.3f}",
+            f"|slope| ≤ {SLOPE_MAX:g} E_F and peak-to-peak ≤ {100 * SPREAD_MAX:g} % over the "
+            "last 50/E_F of t ≤ 200/E_F", ok, SOURCE_LARGE))
     return claims
 
 
