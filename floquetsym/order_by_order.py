@@ -41,6 +41,10 @@ A *backend* supplies the algebra (a Keldysh triple is a tuple ``(R, A, K)`` of 2
 ``lam0(j)``, ``drive()``     Λ̌0(ω_j) and Λ̌1 (used by :class:`AlgebraBase`'s defaults)
 ``shift(x, mp)``             optional: the triple at ω → ω + mp·ω0 (symbolic relabelling);
                              backends without it evaluate every ω_j directly
+``neg_product_sum(pairs)``   optional: Z = −Σ x∘y in one call (instead of ``product_sum``
+                             and ``neg``)
+``solve_block(m, j, Y, Z)``  optional: the closed-form X of :meth:`OrderByOrder.solve` in one
+                             call (Y, Z ``None`` when zero)
 
 Backends: sparse polynomials (:mod:`floquetsym._sparse`), SymPy (:mod:`floquetsym.keldysh`),
 NumPy arrays on an ω grid (:mod:`floquetsym.recursion`).  The exact Floquet solver
@@ -164,12 +168,19 @@ class OrderByOrder:
     def norm_rhs(self, k: int, m: int, j: int):
         """Z of order k: −Σ_{i=1}^{k−1} (g^(i) ∘ g^(k−i))_m(ω_j), or ``None``."""
         pairs = [pq for i in range(1, k) for pq in self.product_pairs(i, k - i, m, j)]
-        out = self.b.product_sum(pairs) if pairs else None
-        return None if out is None else tuple(self.b.neg(c) for c in out)
+        if not pairs:
+            return None
+        fused = getattr(self.b, "neg_product_sum", None)
+        if fused is not None:
+            return fused(pairs)
+        return tuple(self.b.neg(c) for c in self.b.product_sum(pairs))
 
     def solve(self, m: int, j: int, Y, Z):
         """The closed-form solution X of the two linear equations (module docstring)."""
         b = self.b
+        fused = getattr(b, "solve_block", None)
+        if fused is not None:
+            return fused(m, j, Y, Z)
         zero = b.zero()
         Y = zero if Y is None else Y
         Z = zero if Z is None else Z

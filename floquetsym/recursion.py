@@ -29,10 +29,11 @@ import numpy as np
 
 from .conventions import (distribution, nambu_coefficients, s_advanced, s_retarded,
                           sigma_keldysh)
+from . import zone_kernels
 from .order_by_order import AlgebraBase, OrderByOrder
 from .params import require, require_int
 
-__all__ = ["FloquetBlocks", "NumpyAlgebra", "ZoneAlgebra", "Rows", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
+__all__ = ["FloquetBlocks", "NumpyAlgebra", "ZoneAlgebra", "CompiledZoneAlgebra", "Rows", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
 
 
 def trace_t3t3(a, b):
@@ -104,16 +105,19 @@ class NumpyAlgebra(AlgebraBase):
         """(gR, gA, gK, sR, sA, LK) of the equilibrium solution at ω + jω0 (conventions)."""
         out = self._eq.get(j)
         if out is None:
-            p = self.p
-            w = self.omega + j * p.omega0
-            sR = s_retarded(w, p.delta, p.gamma)
-            sA = s_advanced(w, p.delta, p.gamma)
-            aR, bR = nambu_coefficients(w, sR, p.delta, p.gamma, "R")
-            aA, bA = nambu_coefficients(w, sA, p.delta, p.gamma, "A")
-            gR, gA = _nambu(aR, bR), _nambu(aA, bA)
-            gK = (gR - gA) * distribution(w, p.temperature)
-            out = self._eq[j] = (gR, gA, gK, sR, sA, sigma_keldysh(w, p.gamma, p.temperature))
+            out = self._eq[j] = self.eq_at(self.omega + j * self.p.omega0)
         return out
+
+    def eq_at(self, w):
+        """(gR, gA, gK, sR, sA, LK) of the equilibrium solution at the energies ``w``."""
+        p = self.p
+        sR = s_retarded(w, p.delta, p.gamma)
+        sA = s_advanced(w, p.delta, p.gamma)
+        aR, bR = nambu_coefficients(w, sR, p.delta, p.gamma, "R")
+        aA, bA = nambu_coefficients(w, sA, p.delta, p.gamma, "A")
+        gR, gA = _nambu(aR, bR), _nambu(aA, bA)
+        gK = (gR - gA) * distribution(w, p.temperature)
+        return (gR, gA, gK, sR, sA, sigma_keldysh(w, p.gamma, p.temperature))
 
     def g0(self, j):
         return self.eq(j)[:3]
@@ -304,6 +308,84 @@ class ZoneAlgebra(NumpyAlgebra):
         return out.reshape(-1)
 
 
+class CompiledZoneAlgebra(ZoneAlgebra):
+    """:class:`ZoneAlgebra` with the normalisation sum Z, the closed-form solve and the n_s
+    trace done by the compiled loops of :mod:`floquetsym.zone_kernels` (one pass over memory
+    each instead of a dozen NumPy passes); the same equations, equal to rounding."""
+
+    def __init__(self, omega, p, row_length: int):
+        if not zone_kernels.AVAILABLE:
+            raise ImportError("the compiled zone backend needs numba (pip install numba)")
+        super().__init__(omega, p, row_length)
+
+    def eq_rows(self, j: int):
+        """:meth:`ZoneAlgebra.eq_rows`, with the rows that lie inside the grid at j = 0 copied
+        from there (row r at ω + jω0 is row r + j at ω: the grid is replicated) and only the
+        |j| rows beyond its edge evaluated."""
+        out = self._eq_rows.get(j)
+        if out is None:
+            n, L = self.n_rows, self.row_length
+            if j == 0 or abs(j) >= n:
+                return super().eq_rows(j)
+            base = super().eq_rows(0)
+            w = self.omega.reshape(n, L)
+            w_edge = (w[n - j:] if j > 0 else w[:-j]) + j * self.p.omega0
+            edge = self.eq_at(w_edge.ravel())
+            cat = []
+            for b, e in zip(base, edge):
+                e = e.reshape(e.shape[:-1] + (abs(j), L))
+                parts = (b.a[..., j:, :], e) if j > 0 else (e, b.a[..., :j, :])
+                cat.append(Rows(np.concatenate(parts, axis=-2), 0))
+            out = self._eq_rows[j] = tuple(cat)
+        return out
+
+    @staticmethod
+    def neg_product_sum(pairs):
+        """Z = −Σ x∘y over the pairs, on the rows they all hold."""
+        flat = [c for x, y in pairs for c in (*x, *y)]
+        arrs, lo = _aligned(*flat)
+        z = [np.empty(arrs[0].shape, dtype=complex) for _ in range(3)]
+        for t in range(len(pairs)):
+            zone_kernels.pair_accumulate(*arrs[6 * t: 6 * t + 6], *z, t == 0)
+        return tuple(Rows(a, lo) for a in z)
+
+    def solve_block(self, m, j, Y, Z):
+        """X of order k at shift m (:meth:`floquetsym.order_by_order.OrderByOrder.solve`)."""
+        e1, e2 = self.eq_rows(j + m), self.eq_rows(j)
+        items = [e1[0], e1[1], e1[2], e2[2], e1[3], e2[3], e1[4], e2[4], e1[5], e2[5]]
+        items += list(Y) if Y is not None else []
+        items += list(Z) if Z is not None else []
+        arrs, lo = _aligned(*items)
+        y = arrs[10:13] if Y is not None else arrs[:3]       # placeholders: not read
+        z = arrs[-3:] if Z is not None else arrs[:3]
+        X = [np.empty(arrs[0].shape, dtype=complex) for _ in range(3)]
+        zone_kernels.solve_block(*arrs[:10], *y, *z, Y is not None, Z is not None, *X)
+        return tuple(Rows(a, lo) for a in X)
+
+    @staticmethod
+    def drive_rhs(pairs):
+        """Y = (i/2)τ1 Σ a − Σ c (i/2)τ1 over the pairs (a, c), on their common rows."""
+        arrs, lo = _aligned(*[x for a, c in pairs for x in (*a, *c)])
+        out = []
+        for comp in range(3):
+            y = np.empty(arrs[0].shape, dtype=complex)
+            for t in range(len(pairs)):
+                zone_kernels.drive_accumulate(arrs[6 * t + comp], arrs[6 * t + 3 + comp], y, t == 0)
+            out.append(Rows(y, lo))
+        return tuple(out)
+
+    def ns_sum(self, pairs):
+        """:meth:`ZoneAlgebra.ns_sum` by the compiled trace loop."""
+        flat = [x for a, b in pairs for x in (a[0], a[2], b[1], b[2])]
+        arrs, lo = _aligned(*flat)
+        total = np.empty(arrs[0].shape[2:], dtype=complex)
+        for i in range(0, len(arrs), 4):
+            zone_kernels.trace_accumulate(*arrs[i:i + 4], total, i == 0)
+        out = np.full((self.n_rows, self.row_length), np.nan, dtype=complex)
+        out[lo: lo + total.shape[0]] = total
+        return out.reshape(-1)
+
+
 class FloquetBlocks:
     """Lazy, memoised numerical blocks g^(k)_m(ω + jω0) on a fixed ω array.
 
@@ -312,19 +394,22 @@ class FloquetBlocks:
     Nambu matrix is stored component-first, shape (2, 2, N); :meth:`matrix` returns the usual
     (N, 2, 2) layout.  With ``row_length`` the array is a replicated grid (:class:`ZoneAlgebra`:
     rows of ``row_length`` columns, consecutive rows ω0 apart) and shifted blocks are read
-    from other rows instead of being solved again.
+    from other rows instead of being solved again; ``compiled`` (replicated grids only): the
+    compiled loops of :class:`CompiledZoneAlgebra` (needs numba), equal to rounding.
     """
 
-    def __init__(self, omega, p, *, row_length: int | None = None):
+    def __init__(self, omega, p, *, row_length: int | None = None, compiled: bool = False):
         self.omega = np.asarray(omega, dtype=float)
         self.p = p
         if row_length is None:
+            require(not compiled, "compiled", compiled, "False without row_length")
             self.algebra = NumpyAlgebra(self.omega, p)
         else:
             require_int("row_length", row_length, 1)
             require(self.omega.ndim == 1 and self.omega.size % row_length == 0, "omega",
                     self.omega.shape, f"a 1-D array of whole rows of row_length={row_length}")
-            self.algebra = ZoneAlgebra(self.omega, p, row_length)
+            cls = CompiledZoneAlgebra if compiled else ZoneAlgebra
+            self.algebra = cls(self.omega, p, row_length)
         self._solver = OrderByOrder(self.algebra)
         self._blocks = self._solver.memo
 

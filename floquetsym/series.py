@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import zone_kernels
 from .integrate import graded_panels, integrate_panels, integrate_real_line
 from .observables import GAMMA_MIN, singular_energies
 from .params import DriveParams, require, require_finite, require_int
@@ -89,7 +90,8 @@ def _components(K: int):
 
 
 def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1e-14,
-              max_panels: int | None = None, method: str = "zone") -> NsSeries:
+              max_panels: int | None = None, method: str = "zone",
+              compiled: bool | None = None) -> NsSeries:
     r"""DC coefficients c_2 … c_2K of n_s,DC/n_s^(0) and first-harmonic coefficients
     (module docstring) in one vector quadrature; ``p.theta`` is not used.
 
@@ -111,7 +113,10 @@ def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1
     ``rtol``/``atol``: per component, relative to |n_s^{(k)}[n]/θ^k| and absolute
     (the zone quadrature reaches ~1e-10 relative; below, its round-off floor stops it with a
     ConvergenceWarning).  ``max_panels``: panel budget (default 400 for "zone", each panel a
-    column of every row; 40000 for "line").  Each
+    column of every row; 40000 for "line").  ``compiled`` ("zone" only): the recursion's
+    products, solves and traces by the compiled loops of :mod:`floquetsym.zone_kernels`
+    (``None``: when Numba is installed; ``False``: the NumPy backend, the same numbers to
+    rounding, ~2× slower).  Each
     coefficient's error adds the quadrature error of its component, the size of the imaginary
     part of the DC terms (which must vanish), and the propagated error of n_s^(0).
     """
@@ -122,6 +127,13 @@ def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1
     require(1e-14 <= rtol < 1e-2, "rtol", rtol, "in [1e-14, 1e-2)")
     require(p.gamma >= GAMMA_MIN * p.delta, "gamma", p.gamma, f">= {GAMMA_MIN:g}*delta")
     check_domain("superfluid_density", p)
+    require(compiled is None or isinstance(compiled, bool), "compiled", compiled,
+            "None, True or False")
+    require(not (compiled and method != "zone"), "compiled", compiled,
+            "None or False with method='line'")
+    require(not (compiled and not zone_kernels.AVAILABLE), "compiled", compiled,
+            "None or False: numba is not installed")
+    compiled = zone_kernels.AVAILABLE if compiled is None else compiled
     if max_panels is None:
         max_panels = 400 if method == "zone" else 40000
     max_panels = require_int("max_panels", max_panels, 1)
@@ -129,7 +141,8 @@ def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         if method == "zone":
-            q = _zone_integrals(p, K, comps, rtol=rtol, atol=atol, max_panels=max_panels)
+            q = _zone_integrals(p, K, comps, rtol=rtol, atol=atol, max_panels=max_panels,
+                                compiled=compiled)
         else:
             def f(w):
                 blocks = FloquetBlocks(w, p)
@@ -152,7 +165,7 @@ def ns_series(p: DriveParams, K: int = 6, *, rtol: float = 1e-9, atol: float = 1
     b_err = np.abs(b) * (err[K + 1:] / np.maximum(np.abs(val[K + 1:]), 1e-300) + e0 / abs(ns0))
     d, d_err = abs_series(b, b_err)
     meta = {"quadrature": q.as_meta(), "components": comps, "rtol": rtol, "atol": atol,
-            "method": method, "units": "coefficients of theta^k in units of Delta^-k"}
+            "method": method, "compiled": bool(compiled and method == "zone"), "units": "coefficients of theta^k in units of Delta^-k"}
     ns0_r = Result(float(ns0), float(e0), p, {"quantity": "n_s^(0)", "units": "m*sigma_N"})
     return NsSeries(p, K, c, c_err, b, b_err, d, d_err, ns0_r, meta)
 
@@ -184,7 +197,8 @@ def zone_layout(p: DriveParams, K: int, *, grading: float = 3.0) -> dict:
             "singular": pts}
 
 
-def _zone_integrals(p: DriveParams, K: int, comps, *, rtol, atol, max_panels):
+def _zone_integrals(p: DriveParams, K: int, comps, *, rtol, atol, max_panels,
+                    compiled: bool = False):
     r"""∫ f_{k,n}(ω) dω for every component (k, n) of ``comps``, folded onto half a Floquet zone.
 
     With f_{k,n} the integrand of n_s^{(k)}[n]/θ^k (:func:`floquetsym.recursion.ns_integrand`),
@@ -220,7 +234,7 @@ def _zone_integrals(p: DriveParams, K: int, comps, *, rtol, atol, max_panels):
         for c0 in range(0, t.size, step):
             u = t[c0:c0 + step]
             w = (u[None, :] + rows[:, None] * p.omega0).ravel()
-            blocks = FloquetBlocks(w, p, row_length=u.size)
+            blocks = FloquetBlocks(w, p, row_length=u.size, compiled=compiled)
             v = np.stack([ns_integrand(blocks, k, n) for k, n in comps], axis=-1)
             v = v.reshape(rows.size, u.size, len(comps))
             o = np.einsum("rcq,rq->cq", np.where(wts[:, None, :] != 0, v, 0), wts)

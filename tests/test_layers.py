@@ -22,6 +22,7 @@ LAYER_OF = {
     "floquetsym.order_by_order": "symbolic", "floquetsym.identities": "symbolic",
     "floquetsym.pairs_symbolic": "symbolic",
     "floquetsym.kernels": "kernels", "floquetsym.recursion": "kernels",
+    "floquetsym.zone_kernels": "kernels",
     "floquetsym.integrate": "integrals",
     "floquetsym.observables": "observables", "floquetsym.pairs": "observables",
     "floquetsym.heating": "observables", "floquetsym.floquet": "observables",

@@ -7,7 +7,10 @@ Rows
      harmonic=n)`` at the same rtol; ratio = baseline / ours.  Goal: ≤ 50 ms per point.
   2. the same against ``ns_series(p, K=4, method="line")`` (one adaptive real-line quadrature of
      the vector integrand, every singular energy a breakpoint), measured in the same run.
-  3. the largest relative difference of the coefficients from the per-order calls (goal < 1e-6).
+  3. the compiled recursion (:mod:`floquetsym.zone_kernels`, the default when Numba is
+     installed) against the same zone quadrature on the NumPy backend (``compiled=False``, the
+     method before), measured in the same run.
+  4. the largest relative difference of the coefficients from the per-order calls (goal < 1e-6).
 Point: ω0 = 1.5Δ, γ = 1e-2Δ, T = 0.
 """
 from __future__ import annotations
@@ -36,7 +39,10 @@ def run(quick: bool) -> list[Row]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reps = 1 if quick else 3
+        from floquetsym import zone_kernels
+        ns_series(p, K=K, rtol=rtol)                     # compile / load the compiled loops
         t_ours = timeit(lambda: ns_series(p, K=K, rtol=rtol), repeat=3 * reps)
+        t_numpy = timeit(lambda: ns_series(p, K=K, rtol=rtol, compiled=False), repeat=3 * reps)
         t_line = timeit(lambda: ns_series(p, K=K, rtol=rtol, method="line"), repeat=reps)
         t_base = timeit(per_order, repeat=reps)
         s = ns_series(p, K=K, rtol=rtol)
@@ -50,6 +56,9 @@ def run(quick: bool) -> list[Row]:
             "9 per-order superfluid_density calls", t_base, t_base / t_ours, "<= 50 ms"),
         Row("series", what + " (zone quadrature)", t_ours, "s",
             "ns_series(method='line'): one real-line quadrature", t_line, t_line / t_ours),
+        Row("series", what + (" (zone quadrature, compiled recursion)" if zone_kernels.AVAILABLE
+                              else " (zone quadrature; numba absent: NumPy)"), t_ours, "s",
+            "the same on the NumPy backend (compiled=False)", t_numpy, t_numpy / t_ours),
         Row("series", "coefficients: max rel. difference from the per-order calls", float(dev), "",
             goal="< 1e-6"),
     ]
