@@ -317,26 +317,29 @@ class CompiledZoneAlgebra(ZoneAlgebra):
         if not zone_kernels.AVAILABLE:
             raise ImportError("the compiled zone backend needs numba (pip install numba)")
         super().__init__(omega, p, row_length)
+        self._ext = None
 
     def eq_rows(self, j: int):
-        """:meth:`ZoneAlgebra.eq_rows`, with the rows that lie inside the grid at j = 0 copied
-        from there (row r at ω + jω0 is row r + j at ω: the grid is replicated) and only the
-        |j| rows beyond its edge evaluated."""
+        """:meth:`ZoneAlgebra.eq_rows` as views: the equilibrium is evaluated once on the grid
+        extended by J = n_rows // 4 + 1 rows on each side (the grid is replicated: row r at
+        ω + jω0 is row r + j at ω), and the blocks at ω + jω0, |j| ≤ J, are row windows of it;
+        larger |j| are evaluated directly."""
         out = self._eq_rows.get(j)
         if out is None:
             n, L = self.n_rows, self.row_length
-            if j == 0 or abs(j) >= n:
+            J = n // 4 + 1
+            if abs(j) > J:
                 return super().eq_rows(j)
-            base = super().eq_rows(0)
-            w = self.omega.reshape(n, L)
-            w_edge = (w[n - j:] if j > 0 else w[:-j]) + j * self.p.omega0
-            edge = self.eq_at(w_edge.ravel())
-            cat = []
-            for b, e in zip(base, edge):
-                e = e.reshape(e.shape[:-1] + (abs(j), L))
-                parts = (b.a[..., j:, :], e) if j > 0 else (e, b.a[..., :j, :])
-                cat.append(Rows(np.concatenate(parts, axis=-2), 0))
-            out = self._eq_rows[j] = tuple(cat)
+            if self._ext is None:
+                base = self.eq(0)
+                w0 = self.omega[:L]
+                below = self.eq_at((w0[None, :] + np.arange(-J, 0)[:, None] * self.p.omega0).ravel())
+                above = self.eq_at((w0[None, :] + np.arange(n, n + J)[:, None] * self.p.omega0).ravel())
+                self._ext = tuple(
+                    np.concatenate([x.reshape(x.shape[:-1] + (-1, L)) for x in parts], axis=-2)
+                    for parts in zip(below, base, above))
+            out = self._eq_rows[j] = tuple(Rows(x[..., J + j: J + j + n, :], 0)
+                                           for x in self._ext)
         return out
 
     @staticmethod
