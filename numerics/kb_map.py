@@ -20,7 +20,8 @@ One point = one quench λ_i → λ_f from the adiabatically prepared correlated 
 Every point checkpoints (``<outdir>/ckpt_<key>.npz``, every ``checkpoint_every`` steps) and
 writes its curve (``<outdir>/curve_<key>.npz``: t, Δ, n_s, n, P; the checkpoint is then
 removed); a killed point resumes bit-identically, a finished one returns at once.  Run a map with :func:`numerics.sweeps.sweep`
-over the points (its journal skips finished points).
+over the points (its journal skips finished points).  :func:`curve_change` compares two cached
+curves of one point (dt or ξ grid changed; the convergence at :data:`MAP_CORNERS`).
 """
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["quench_point", "point_params", "FIG1B", "FIG1C", "FIG1C_LAMBDA_F", "FIG3B",
-           "figure_points"]
+__all__ = ["quench_point", "point_params", "curve_change", "FIG1B", "FIG1C", "FIG1C_LAMBDA_F",
+           "FIG3B", "MAP_CORNERS", "figure_points"]
 
 #: the paper's Fig. 1b quench (ω_D = 0.04 E_F; λ_el-ph not given by the paper)
 FIG1B = dict(lam_i=0.25, lam_f=0.45, omega_d=0.04, lam_ph=0.1, gamma_el=0.0, temperature=0.005,
@@ -122,6 +123,27 @@ def summarize(times, delta, ns, density, p, late: float = 50.0) -> dict:
             "number_drift": float(np.abs(density - n0).max() / n0)}
 
 
+def curve_change(a, b, windows=(50.0, 100.0, 150.0, 200.0)) -> dict:
+    """Convergence of one map curve against another (dt or ξ grid changed): the largest
+    |n_s/n(a) − n_s/n(b)| over the times both grids hold with 0 ≤ t ≤ w, for every window w,
+    and both minima of n_s/n over t ≥ 0.  ``a``, ``b``: mappings with ``t``, ``ns``, ``n``
+    (the cached curves)."""
+    ta, tb = np.round(np.asarray(a["t"]), 6), np.round(np.asarray(b["t"]), 6)
+    common, ia, ib = np.intersect1d(ta, tb, return_indices=True)
+    if common.size == 0:
+        raise ValueError("the two curves share no time")
+    fa = np.asarray(a["ns"])[ia] / float(a["n"][0])
+    fb = np.asarray(b["ns"])[ib] / float(b["n"][0])
+    out = {}
+    for w in windows:
+        m = (common >= -1e-9) & (common <= w + 1e-9)
+        out[f"max_change_t{w:g}"] = float(np.abs(fa[m] - fb[m]).max()) if m.any() else math.nan
+    for lab, z in (("a", a), ("b", b)):
+        t = np.asarray(z["t"])
+        out[f"min_{lab}"] = float((np.asarray(z["ns"])[t >= -1e-9] / float(z["n"][0])).min())
+    return out
+
+
 def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", order: int = 5,
                  checkpoint_every: int = 200, prep_tol: float = 0.01, progress: bool = False,
                  compress_tol: float = 0.0, accuracy: float | None = None, correctors: int = 0,
@@ -191,6 +213,8 @@ def _recurrence_time(p, delta) -> float:
 MAP_LAM_PH = (0.1, 0.2, 0.3, 0.05)         # Fig. 1b point (0.1) first
 MAP_OMEGA_D = (0.04, 0.1, 0.2, 0.35, 0.6)
 MAP_COMPRESS_TOL = 1e-8
+#: the corners of the map, where the dt and ξ-grid convergence is shown (λ_el-ph, ω_D)
+MAP_CORNERS = ((0.05, 0.04), (0.3, 0.04), (0.05, 0.6), (0.3, 0.6))
 
 
 def map_points(**kw) -> list[dict]:

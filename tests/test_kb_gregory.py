@@ -371,3 +371,31 @@ def test_map_key_keeps_plain_runs_and_separates_corrector_runs():
     plain = hashlib.sha256(json.dumps({**p.as_dict(), "order": 5}, sort_keys=True).encode()).hexdigest()[:12]
     assert _key(p, 5) == _key(p, 5, 0) == plain
     assert _key(p, 5, 1) != plain and _key(p, 5, 1) != _key(p, 5, 2)
+
+
+def test_corner_convergence_compares_on_common_times(tmp_path):
+    """curve_change on two grids (dt 0.25 and 0.2: common times every 1/E_F) against the closed
+    form of the difference; the panel finds the dt and N_ξ runs of a corner (corrector runs
+    included) and skips what is not cached."""
+    from floquetsym.app.panels.kb_map import _corner_convergence
+    from numerics.kb_map import _key, curve_change, point_params
+    ta, tb = np.arange(-20.0, 200.25, 0.25), np.arange(-20.0, 200.2, 0.2)
+    a = {"t": ta, "ns": 2.0 * (0.5 + 0.0 * ta), "n": np.full_like(ta, 2.0)}
+    b = {"t": tb, "ns": 2.0 * (0.5 + 1e-4 * np.clip(tb, 0, None)), "n": np.full_like(tb, 2.0)}
+    d = curve_change(a, b)
+    # difference 1e-4 t on t ≥ 0, largest at the window's end (both windows end on a common time)
+    for w in (50, 100, 150, 200):
+        assert d[f"max_change_t{w}"] == pytest.approx(1e-4 * w, rel=1e-9)
+    assert d["min_a"] == pytest.approx(0.5) and d["min_b"] == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="no time"):
+        curve_change(a, {"t": ta + 0.1, "ns": ta, "n": ta + 1})
+
+    def write(c, ns, **kw):
+        p = point_params(lam_ph=0.3, omega_d=0.6, **kw)
+        t = np.arange(-20.0, 200.0 + 1e-9, p.dt)
+        np.savez(tmp_path / f"curve_{_key(p, 5, c)}.npz", t=t, delta=t * 0, ns=ns(t), n=np.ones_like(t))
+    assert _corner_convergence(tmp_path) == []
+    write(1, lambda t: 0.7 + 0 * t)
+    write(1, lambda t: 0.7 + 2e-3 * np.sin(t) ** 2, n_xi=64)
+    (line,) = _corner_convergence(tmp_path)
+    assert "(λ_el-ph 0.3, ω_D 0.6) N_ξ 48 → 64" in line and "2.0e-03" in line

@@ -95,6 +95,31 @@ def _summaries(outdir, omegas):
                 yield lp, wd, c, summarize(z["t"], z["delta"], z["ns"], z["n"], p)
 
 
+#: the convergence runs at the corners: the map's dt = 0.25 → 0.2 and N_ξ = 48 → 64
+CONVERGENCE = (("dt 0.25 → 0.2", {"dt": 0.2}), ("N_ξ 48 → 64", {"n_xi": 64}))
+
+
+def _corner_convergence(outdir):
+    """One line per cached convergence run at the map's corners: the largest change of n_s/n
+    up to t = 50, 100, 150, 200 and the two minima (:func:`numerics.kb_map.curve_change`)."""
+    from numerics.kb_map import MAP_CORNERS, _key, curve_change, point_params
+    lines = []
+    for lp, wd in MAP_CORNERS:
+        hit = _find_curve(lp, wd, outdir)
+        if hit is None:
+            continue
+        z, _, c = hit
+        for lab, kw in CONVERGENCE:
+            f = Path(outdir) / f"curve_{_key(point_params(lam_ph=lp, omega_d=wd, **kw), 5, c)}.npz"
+            if not f.exists():
+                continue
+            d = curve_change(z, np.load(f))
+            lines.append(f"(λ_el-ph {lp}, ω_D {wd}) {lab}: max |Δ n_s/n| up to t = 50/100/150/200: "
+                         + " / ".join(f"{d[f'max_change_t{w}']:.1e}" for w in (50, 100, 150, 200))
+                         + f"; min n_s/n {d['min_a']:.4f} → {d['min_b']:.4f}")
+    return lines
+
+
 def _regime_claim(outdir):
     """One row over every cached point with ω_D ≥ 0.1E_F whose post-quench gap exceeds it
     (2Δ_∞ > ω_D, Δ_∞ = mean |Δ| over the last 50/E_F): the paper's 'when 2Δ is greater than
@@ -219,6 +244,9 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
     plt.close(fig)
     notes = (f"{len(cache)} of {len(MAP_LAM_PH) * len(MAP_OMEGA_D)} map points computed "
              f"(cached in {outdir}).")
+    conv = [] if quick else _corner_convergence(outdir)
+    if conv:
+        notes += " Convergence at the corners: " + "; ".join(conv) + "."
     return PanelOutput(figures=[name], claims=claims, notes=notes)
 
 

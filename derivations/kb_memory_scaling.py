@@ -1,0 +1,93 @@
+"""Memory of the compressed two-time solver at long times: does the Σ storage approach
+O(N_t log N_t) once the block ranks stop growing?
+
+The hierarchical storage (numerics.kb_hodlr) holds per function two dense block rows and the
+near band (O(b N_t)) and, for the far blocks, truncated-SVD factors (O(N_t r log(N_t/b)) for a
+bounded rank r).  For the local Σ of a discrete grid of N_ξ levels the rank is bounded
+(numerics.kb_gregory.rank_model: 4 N_ξ + 16), but at the sizes of the benchmark
+(N_t ≤ 801) the ranks still grow with the block size.  This script runs the benchmark's model
+(floquetsym.app.bench.kb_twotime: N_ξ = 12, λ_el-ph = 0.1, ω_D = 0.16, γ_el = 0.02, C^∞
+preparation, dt = 0.2, order 5, tol 1e-8, tiles of 32) at N_t = 401 … 3201 with the compressed
+storage only (the dense squares are N_t² · 128 B exactly) and records, per size, the peak
+bytes of the Σ storage, its parts (dense rows, near band, factors) and the mean and largest
+rank of the factored blocks per level (block size 32 · 2^l steps).
+
+Output: docs/kb_memory_scaling.json, written after every size (a rerun skips the sizes already
+there).  Run: ``python derivations/kb_memory_scaling.py [N_t ...]`` (one core, ~15 min for all).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "kb_memory_scaling.json"
+SIZES = (401, 801, 1601, 3201)
+TOL, TILE = 1e-8, 32
+
+
+def run_one(n_t: int) -> dict:
+    from floquetsym.app.bench.kb_twotime import _params
+    from numerics.kb_gregory import GregoryKBStepper
+    nt = n_t - 1
+    p = _params(dt=0.2, t_prep=0.1 * nt, t_ramp=0.08 * nt, t_max=0.1 * nt, n_xi=12)
+    st = GregoryKBStepper(p, compress_tol=TOL, compress_block=TILE)
+    c0 = time.process_time()
+    with warnings.catch_warnings():         # the short preparations of the bench model warn
+        warnings.simplefilter("ignore")
+        r = st.run()
+    cpu = time.process_time() - c0
+    levels: dict[int, list[int]] = {}
+    parts = {"rows": 0, "near": 0, "factors": 0}
+    for h in (st.hR, st.hL):
+        for lev, rank in h.ranks():
+            levels.setdefault(lev, []).append(rank)
+        parts["rows"] += sum(b.nbytes for b in h.rowbuf.values())
+        parts["near"] += sum(a.nbytes for a in h.near)
+        parts["factors"] += sum(U.nbytes + V.nbytes for U, V in h.leaf.values())
+    return {"n_t": p.n_steps + 1, "cpu_s": cpu, "sigma_peak_bytes": int(r.meta["sigma_peak_bytes"]),
+            "parts_bytes_final": parts,
+            "rank_by_level": {str(TILE << lev): {"blocks": len(v), "mean": float(np.mean(v)),
+                                                 "max": int(max(v))}
+                              for lev, v in sorted(levels.items())},
+            "max_rank": int(r.meta.get("compress_max_rank", 0)),
+            "min_ns_over_n": float(np.min(r.ns) / r.density[0])}
+
+
+def exponents(rows: list[dict]) -> dict:
+    x = np.log([r["n_t"] for r in rows])
+    y = np.log([r["sigma_peak_bytes"] for r in rows])
+    out = {"fit_all": float(np.polyfit(x, y, 1)[0]) if len(rows) >= 2 else None,
+           "local": [float((y[i + 1] - y[i]) / (x[i + 1] - x[i])) for i in range(len(rows) - 1)]}
+    yc = np.log([r["cpu_s"] for r in rows])
+    out["cpu_fit_all"] = float(np.polyfit(x, yc, 1)[0]) if len(rows) >= 2 else None
+    return out
+
+
+def main(argv=None):
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    sizes = [int(a) for a in (argv or [])] or list(SIZES)
+    data = json.loads(OUT.read_text()) if OUT.exists() else {"runs": []}
+    data.update({"model": "bench kb_twotime: N_xi=12, lam_ph=0.1, omega_d=0.16, gamma_el=0.02, "
+                          "C-infinity preparation, dt=0.2, order 5", "tol": TOL, "tile": TILE})
+    done = {r["n_t"] for r in data["runs"]}
+    for n_t in sizes:
+        if n_t in done:
+            continue
+        row = run_one(n_t)
+        print(json.dumps(row), flush=True)
+        data["runs"] = sorted(data["runs"] + [row], key=lambda r: r["n_t"])
+        data["exponents"] = exponents(data["runs"])
+        tmp = OUT.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1))
+        tmp.replace(OUT)
+    print(json.dumps(data.get("exponents"), indent=1))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
