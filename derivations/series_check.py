@@ -54,8 +54,9 @@ def series_entry(w0: float, T: float, K: int) -> dict:
             "n_evals": s.meta["quadrature"]["n_evals"], "seconds": time.perf_counter() - t}
 
 
-#: Floquet truncations tried, in order, where the default one does not resolve c_4 to 1e-3
+#: Floquet truncations tried, in order, where the default run does not resolve c_4 to 1e-3
 C4_HARMONICS = (24, 36, 48, 64, 80)
+C4_STEPS = 6
 
 
 def main(path: str = "docs/series_check.json") -> None:
@@ -78,28 +79,44 @@ def main(path: str = "docs/series_check.json") -> None:
         data["c4"][key] = r
         _save(out, data)
         print(key, "series c4", ser["c"][2], "exact", r["c4"], "+-", r["c4_err"], flush=True)
-    # where the default Floquet truncation leaves the exact c_4's quoted error above 1e-3 of
-    # c_4 (its window-Richardson error dominates), raise n_harmonics until it resolves it
-    ladder = data.setdefault("c4_harmonics", {})
+    # where the default run leaves the exact c_4's quoted error above 1e-3 of c_4: if the
+    # degree change (cubic vs quadratic in θ², ∝ θ_max^6) dominates, halve the ladder; if the
+    # propagated error (the window-Richardson error of the Floquet sums) dominates, raise the
+    # truncation n_harmonics; at most C4_STEPS runs per point, each recorded
+    ladder = data.setdefault("c4_resolve", {})
     for w0, T in C4_POINTS:
         key = f"{w0:g},{T:g}"
         c4s = data["series"][key]["c"][2]
         if data["c4"][key]["c4_err"] <= 1e-3 * abs(c4s):
             continue
-        runs = ladder.setdefault(key, {})
-        for M in C4_HARMONICS:
-            if f"{M}" not in runs:
-                tmax = min(0.1, 0.35 * data["series"][key]["domb_sykes"]["theta_c"])
-                thetas = tmax * np.array([0.35, 0.5, 0.65, 0.8, 0.9, 1.0])
-                t = time.process_time()
-                r = c4_from_exact(DriveParams(omega0=w0, gamma=GAMMA, temperature=T), thetas,
-                                  degree=3, tol=1e-9, n_harmonics=M)
-                r["cpu_seconds"] = time.process_time() - t
-                runs[f"{M}"] = r
-                _save(out, data)
-                print(key, "M", M, "exact", r["c4"], "+-", r["c4_err"], "series", c4s, flush=True)
-            if runs[f"{M}"]["c4_err"] <= 1e-3 * abs(c4s):
-                break
+        runs = ladder.setdefault(key, [])
+        tmax0 = min(0.1, 0.35 * data["series"][key]["domb_sykes"]["theta_c"])
+        M, f = C4_HARMONICS[0], 1.0
+        while len(runs) < C4_STEPS:
+            if runs:
+                last = runs[-1]
+                if last["c4_err"] <= 1e-3 * abs(c4s):
+                    break
+                parts = last["c4_err_parts"]
+                if parts["degree"] >= parts["propagated"]:
+                    f = last["ladder_fraction"] / 2
+                    M = last["n_harmonics"]
+                else:
+                    f = last["ladder_fraction"]
+                    bigger = [m for m in C4_HARMONICS if m > last["n_harmonics"]]
+                    if not bigger:
+                        break
+                    M = bigger[0]
+            t = time.process_time()
+            r = c4_from_exact(DriveParams(omega0=w0, gamma=GAMMA, temperature=T),
+                              f * tmax0 * np.array([0.35, 0.5, 0.65, 0.8, 0.9, 1.0]),
+                              degree=3, tol=1e-9, n_harmonics=M)
+            r["cpu_seconds"] = time.process_time() - t
+            r["ladder_fraction"] = f
+            runs.append(r)
+            _save(out, data)
+            print(key, "M", M, "ladder", f, "exact", r["c4"], "+-", r["c4_err"], r["c4_err_parts"],
+                  "series", c4s, flush=True)
     for w0 in CURVE_W0:
         key = f"{w0:g},0"
         if key not in data["series"] or len(data["series"][key]["c"]) < K_CURVE + 1:

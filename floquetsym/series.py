@@ -387,7 +387,10 @@ def c4_from_exact(p: DriveParams, thetas, *, degree: int = 3, tol: float = 1e-9,
     (:func:`floquetsym.floquet_fit.perturbative_coefficients`), so their differences carry no
     mesh noise.  Uncertainty: the change from degree ``degree`` − 1, the propagated per-point
     error of the θ-differences (quadrature, Richardson window, truncation M → M+2) and the
-    relative error of n_s(0).  ``method``: the Floquet solve at each ε node
+    relative error of n_s(0) (``c4_err_parts``: the three, so that a caller can see whether a
+    smaller ladder — the degree change, ∝ θ_max^6 — or a larger Floquet truncation — the
+    window-Richardson part of the propagated error — resolves c_4 better).  ``method``: the
+    Floquet solve at each ε node
     (:func:`floquetsym.floquet_fit.perturbative_coefficients`; "chiral" = the half-size
     eigenproblem, "eig" = the full one, the same numbers to rounding)."""
     from .floquet_fit import perturbative_coefficients
@@ -414,7 +417,9 @@ def c4_from_exact(p: DriveParams, thetas, *, degree: int = 3, tol: float = 1e-9,
         return sol, np.sqrt(np.diag(cov)) * ey
     sol, prop = coeffs(degree)
     alt, _ = coeffs(degree - 1)
-    return {"c2": float(sol[0]), "c4": float(sol[1]),
+    parts = {"degree": float(abs(sol[1] - alt[1])), "propagated": float(prop[1]),
+             "ns0": float(rel0 * abs(sol[1]))}
+    return {"c2": float(sol[0]), "c4": float(sol[1]), "c4_err_parts": parts,
             "c2_err": float(abs(sol[0] - alt[0]) + prop[0] + rel0 * abs(sol[0])),
             "c4_err": float(abs(sol[1] - alt[1]) + prop[1] + rel0 * abs(sol[1])),
             "thetas": th.tolist(), "y": y.tolist(), "y_err": float(ey), "ns0": float(ns0),
