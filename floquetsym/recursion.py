@@ -33,7 +33,8 @@ from . import zone_kernels
 from .order_by_order import AlgebraBase, OrderByOrder
 from .params import require, require_int
 
-__all__ = ["FloquetBlocks", "NumpyAlgebra", "ZoneAlgebra", "CompiledZoneAlgebra", "Rows", "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
+__all__ = ["FloquetBlocks", "NumpyAlgebra", "ZoneAlgebra", "CompiledZoneAlgebra", "Rows",
+           "ns_integrand", "trace_t3t3", "keldysh_product", "mm"]
 
 
 def trace_t3t3(a, b):
@@ -309,9 +310,11 @@ class ZoneAlgebra(NumpyAlgebra):
 
 
 class CompiledZoneAlgebra(ZoneAlgebra):
-    """:class:`ZoneAlgebra` with the normalisation sum Z, the closed-form solve and the n_s
-    trace done by the compiled loops of :mod:`floquetsym.zone_kernels` (one pass over memory
-    each instead of a dozen NumPy passes); the same equations, equal to rounding."""
+    """:class:`ZoneAlgebra` with the normalisation sum Z, the closed-form solve, the drive term
+    Y and the n_s trace done by the compiled loops of :mod:`floquetsym.zone_kernels` (one pass
+    each instead of a dozen NumPy passes) and the equilibrium at ω + jω0 read as row windows
+    of one evaluation; the same equations, equal to rounding (blocks to 1e-10 of their size at
+    order 6 near resonances, tests/test_series_zone.py)."""
 
     def __init__(self, omega, p, row_length: int):
         if not zone_kernels.AVAILABLE:
@@ -332,9 +335,11 @@ class CompiledZoneAlgebra(ZoneAlgebra):
                 return super().eq_rows(j)
             if self._ext is None:
                 base = self.eq(0)
-                w0 = self.omega[:L]
-                below = self.eq_at((w0[None, :] + np.arange(-J, 0)[:, None] * self.p.omega0).ravel())
-                above = self.eq_at((w0[None, :] + np.arange(n, n + J)[:, None] * self.p.omega0).ravel())
+                w0 = self.omega[:L]                     # row 0; row e is w0 + e ω0
+
+                def rows(e):
+                    return self.eq_at((w0[None, :] + e[:, None] * self.p.omega0).ravel())
+                below, above = rows(np.arange(-J, 0)), rows(np.arange(n, n + J))
                 self._ext = tuple(
                     np.concatenate([x.reshape(x.shape[:-1] + (-1, L)) for x in parts], axis=-2)
                     for parts in zip(below, base, above))
