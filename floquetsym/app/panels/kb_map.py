@@ -133,7 +133,7 @@ def _regime_claim(outdir):
     neg = [q for q in pts if q[2]["sign_change"]]
     lo = min(pts, key=lambda q: q[2]["ns_min"])
     meas = (f"{len(pts)} computed points with 2Δ_∞ > ω_D (ω_D = "
-            f"{', '.join(sorted({f'{q[1]:g}' for q in pts}))}E_F): n_s < 0 at {len(neg)}; smallest "
+            f"{', '.join(sorted({f'{q[1]:g}' for q in pts}))}E_F): n_s < 0 at {len(neg)} of {len(pts)}; smallest "
             f"min n_s/n = {lo[2]['ns_min']:.3f} (λ_el-ph = {lo[0]}, ω_D = {lo[1]}E_F)")
     return [Claim("Fig. 1b text: when the non-equilibrium gap 2Δ exceeds ω_D, n_s(t) turns negative "
                   "(every computed point with ω_D ≥ 0.1E_F and 2Δ_∞ > ω_D; two-time KB)", meas,
