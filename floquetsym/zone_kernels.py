@@ -42,7 +42,12 @@ AVAILABLE = numba is not None
 
 
 def _jit(f):
-    return numba.njit(cache=True, nogil=True)(f) if AVAILABLE else f
+    if not AVAILABLE:
+        return f
+    try:
+        return numba.njit(cache=True, nogil=True)(f)
+    except RuntimeError:        # no writable cache location: compile in every process instead
+        return numba.njit(nogil=True)(f)
 
 
 @_jit
