@@ -109,6 +109,9 @@ def solve_block(g1R, g1A, g1K, g2K, sR1, sR2, sA1, sA2, L1, L2, YR, YA, YK, ZR, 
                 has_y, has_z, XR, XA, XK):
     """The closed-form X^R, X^A, X^K of order k (module docstring) written into XR, XA, XK.
     Labels 1 = ω_{j+m}, 2 = ω_j; ``has_y``/``has_z`` False: Y/Z is zero (its arrays unread)."""
+    # X^R and X^A are the same computation with retarded / advanced quantities; written out
+    # twice on purpose: an inlined helper returning the four entries measured 5 % slower
+    # (ns_series K = 4: 49–52 vs 46–48 ms CPU, three alternating runs each)
     R, C = XR.shape[2], XR.shape[3]
     for r in range(R):
         for c in range(C):

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["quench_point", "point_params", "curve_change", "FIG1B", "FIG1C", "FIG1C_LAMBDA_F",
+__all__ = ["quench_point", "point_params", "curve_path", "curve_change", "FIG1B", "FIG1C", "FIG1C_LAMBDA_F",
            "FIG3B", "MAP_CORNERS", "figure_points"]
 
 #: the paper's Fig. 1b quench (ω_D = 0.04 E_F; λ_el-ph not given by the paper)
@@ -95,6 +95,11 @@ def _key(p, order, correctors: int = 0) -> str:
     extra = {"correctors": correctors} if correctors else {}      # keys of sweep-free runs unchanged
     blob = json.dumps({**p.as_dict(), "order": order, **extra}, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def curve_path(outdir, p, order: int = 5, correctors: int = 0) -> Path:
+    """Where :func:`quench_point` caches the curve of the point ``p`` (one name, everywhere)."""
+    return Path(outdir) / f"curve_{_key(p, order, correctors)}.npz"
 
 
 def _first_negative(t, y):
@@ -162,8 +167,8 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
         check_accuracy(p.dt, accuracy)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    key = _key(p, order, correctors)
-    curve = outdir / f"curve_{key}.npz"
+    curve = curve_path(outdir, p, order, correctors)
+    ckpt = curve.with_name(curve.name.replace("curve_", "ckpt_", 1))
     if curve.exists():
         z = np.load(curve)
         times, delta, ns, dens, wall = z["t"], z["delta"], z["ns"], z["n"], float(z["wall_s"])
@@ -172,13 +177,13 @@ def quench_point(lam_ph: float, omega_d: float, *, outdir="results/kb_map", orde
                               correctors=correctors)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            r = st.run(checkpoint=outdir / f"ckpt_{key}.npz", checkpoint_every=checkpoint_every)
+            r = st.run(checkpoint=ckpt, checkpoint_every=checkpoint_every)
         times, delta, ns, dens, wall = r.times, r.delta, r.ns, r.density, r.meta["wall_s"]
         np.savez(curve, t=times, delta=delta, ns=ns, n=dens, ns_para=r.ns_para, wall_s=wall,
                  cpu_s=r.meta["cpu_s"], compress_tol=compress_tol,
                  sweeps=r.meta["sweeps_per_step"],
                  params=json.dumps({**p.as_dict(), "order": order, "correctors": correctors}))
-        (outdir / f"ckpt_{key}.npz").unlink(missing_ok=True)      # the curve marks it done
+        ckpt.unlink(missing_ok=True)                            # the curve marks it done
     out = summarize(times, delta, ns, dens, p)
     from .kb_model import KBResult
     r = KBResult(p, times, delta, ns, ns, ns, dens, ns, {})
@@ -225,7 +230,7 @@ def map_points(**kw) -> list[dict]:
 def _cached(pt) -> bool:
     kw = {k: v for k, v in pt.items() if k not in ("outdir", "compress_tol", "correctors")}
     p = point_params(**kw)
-    return (Path(pt["outdir"]) / f"curve_{_key(p, 5, pt.get('correctors', 0))}.npz").exists()
+    return curve_path(pt["outdir"], p, 5, pt.get("correctors", 0)).exists()
 
 
 def main(argv=None):

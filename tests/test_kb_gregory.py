@@ -332,12 +332,12 @@ def test_large_omega_rows_pass_and_differ(tmp_path):
     constant n_s and |Δ| passes; one still drifting (slope 1e-3 E_F) or with Δ oscillating by
     30 % differs; a corrector run is found when the plain one is absent."""
     from floquetsym.app.panels.kb_map import _cached_map, _large_omega_claims
-    from numerics.kb_map import _key, point_params
+    from numerics.kb_map import curve_path, point_params
     t = np.arange(-20.0, 200.25, 0.25)
 
     def write(lp, wd, c, ns, delta):
         p = point_params(lam_ph=lp, omega_d=wd)
-        np.savez(tmp_path / f"curve_{_key(p, 5, c)}.npz", t=t, delta=delta, ns=ns,
+        np.savez(curve_path(tmp_path, p, correctors=c), t=t, delta=delta, ns=ns,
                  n=np.ones_like(t))
     write(0.1, 0.35, 0, np.full_like(t, 0.8), np.full_like(t, 0.05))
     write(0.2, 0.35, 0, 0.8 - 1e-3 * np.clip(t, 0, None), np.full_like(t, 0.05))
@@ -378,7 +378,7 @@ def test_corner_convergence_compares_on_common_times(tmp_path):
     form of the difference; the panel finds the dt and N_ξ runs of a corner (corrector runs
     included) and skips what is not cached."""
     from floquetsym.app.panels.kb_map import _corner_convergence
-    from numerics.kb_map import _key, curve_change, point_params
+    from numerics.kb_map import curve_change, curve_path, point_params
     ta, tb = np.arange(-20.0, 200.25, 0.25), np.arange(-20.0, 200.2, 0.2)
     a = {"t": ta, "ns": 2.0 * (0.5 + 0.0 * ta), "n": np.full_like(ta, 2.0)}
     b = {"t": tb, "ns": 2.0 * (0.5 + 1e-4 * np.clip(tb, 0, None)), "n": np.full_like(tb, 2.0)}
@@ -393,7 +393,8 @@ def test_corner_convergence_compares_on_common_times(tmp_path):
     def write(c, ns, **kw):
         p = point_params(lam_ph=0.3, omega_d=0.6, **kw)
         t = np.arange(-20.0, 200.0 + 1e-9, p.dt)
-        np.savez(tmp_path / f"curve_{_key(p, 5, c)}.npz", t=t, delta=t * 0, ns=ns(t), n=np.ones_like(t))
+        np.savez(curve_path(tmp_path, p, correctors=c), t=t, delta=t * 0, ns=ns(t),
+                 n=np.ones_like(t))
     assert _corner_convergence(tmp_path) == []
     write(1, lambda t: 0.7 + 0 * t)
     write(1, lambda t: 0.7 + 2e-3 * np.sin(t) ** 2, n_xi=64)

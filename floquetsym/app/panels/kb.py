@@ -218,7 +218,7 @@ def twotime_runs(which: str, quick: bool, n_xi: int | None = None) -> dict:
     ``results/kb_map`` where cached; the full run computes the missing ones (~10 min each on
     one core), ``--quick`` only reads (empty dict when nothing is cached).  ``n_xi``: the ξ
     grid of a convergence run (only read, never computed; missing ones are left out)."""
-    from numerics.kb_map import _key, figure_points, point_params, quench_point
+    from numerics.kb_map import curve_path, figure_points, point_params, quench_point
     extra = {} if n_xi is None else {"n_xi": n_xi}
     pts = figure_points(outdir=str(RESULTS_TWOTIME), compress_tol=1e-8, **extra)
     pts = pts[:3] if which == "1c" else pts[3:]
@@ -228,7 +228,7 @@ def twotime_runs(which: str, quick: bool, n_xi: int | None = None) -> dict:
         for q in pts:
             kw = {k: v for k, v in q.items() if k not in ("outdir", "compress_tol")}
             p = point_params(**kw)
-            curve = RESULTS_TWOTIME / f"curve_{_key(p, 5)}.npz"
+            curve = curve_path(RESULTS_TWOTIME, p)
             if not curve.exists() and n_xi is not None:
                 continue
             if quick and not curve.exists():

@@ -36,11 +36,10 @@ RESULTS = Path("results/kb_map")
 
 def _curve(pt_kw, outdir):
     """(row, curve) of one map point (computed unless cached in ``outdir``)."""
-    from numerics.kb_map import _key, point_params, quench_point
-    from numerics.kb_map import MAP_COMPRESS_TOL
+    from numerics.kb_map import MAP_COMPRESS_TOL, curve_path, point_params, quench_point
     row = quench_point(outdir=outdir, compress_tol=MAP_COMPRESS_TOL, **pt_kw)
     p = point_params(**{k: v for k, v in pt_kw.items()})
-    z = np.load(Path(outdir) / f"curve_{_key(p, 5)}.npz")
+    z = np.load(curve_path(outdir, p))
     return row, z
 
 
@@ -51,10 +50,10 @@ CORRECTORS = (0, 1)
 
 def _find_curve(lp, wd, outdir):
     """(curve, params, correctors) of the cached map point (λ_el-ph, ω_D), or None."""
-    from numerics.kb_map import _key, point_params
+    from numerics.kb_map import curve_path, point_params
     p = point_params(lam_ph=lp, omega_d=wd)
     for c in CORRECTORS:
-        f = Path(outdir) / f"curve_{_key(p, 5, c)}.npz"
+        f = curve_path(outdir, p, correctors=c)
         if f.exists():
             return np.load(f), p, c
     return None
@@ -102,7 +101,7 @@ CONVERGENCE = (("dt 0.25 → 0.2", {"dt": 0.2}), ("N_ξ 48 → 64", {"n_xi": 64}
 def _corner_convergence(outdir):
     """One line per cached convergence run at the map's corners: the largest change of n_s/n
     up to t = 50, 100, 150, 200 and the two minima (:func:`numerics.kb_map.curve_change`)."""
-    from numerics.kb_map import MAP_CORNERS, _key, curve_change, point_params
+    from numerics.kb_map import MAP_CORNERS, curve_change, curve_path, point_params
     lines = []
     for lp, wd in MAP_CORNERS:
         hit = _find_curve(lp, wd, outdir)
@@ -110,7 +109,7 @@ def _corner_convergence(outdir):
             continue
         z, _, c = hit
         for lab, kw in CONVERGENCE:
-            f = Path(outdir) / f"curve_{_key(point_params(lam_ph=lp, omega_d=wd, **kw), 5, c)}.npz"
+            f = curve_path(outdir, point_params(lam_ph=lp, omega_d=wd, **kw), correctors=c)
             if not f.exists():
                 continue
             d = curve_change(z, np.load(f))
