@@ -1,5 +1,5 @@
-"""Memory of the compressed two-time solver at long times: does the Σ storage approach
-O(N_t log N_t) once the block ranks stop growing?
+"""Memory of the compressed two-time solver in N_t, two ways: longer runs at a fixed dt, and
+a fixed physical window at a finer dt.  Does the Σ storage approach O(N_t log N_t)?
 
 The hierarchical storage (numerics.kb_hodlr) holds per function two dense block rows and the
 near band (O(b N_t)) and, for the far blocks, truncated-SVD factors (O(N_t r log(N_t/b)) for a
@@ -12,8 +12,17 @@ storage only (the dense squares are N_t² · 128 B exactly) and records, per siz
 bytes of the Σ storage, its parts (dense rows, near band, factors) and the mean and largest
 rank of the factored blocks per level (block size 32 · 2^l steps).
 
-Output: docs/kb_memory_scaling.json, written after every size (a rerun skips the sizes already
-there).  Run: ``python derivations/kb_memory_scaling.py [N_t ...]`` (one core, ~15 min for all).
+The second series (``--refine``) keeps the physical window of the N_t = 401 run (t_prep = 40,
+t_ramp = 32, t_max = 40) and refines dt = 80 / (N_t − 1): the block ranks depend on a block's
+physical length T = L·dt, not on its number of steps L (derivations/kb_rank_origin.py), so at a
+fixed window the factors hold O(N_t) numbers per level with ranks set by T, and the storage
+should grow as ≈ N_t (the "near linear" memory of Kaye & Golež, SciPost Phys. 10, 091 (2021),
+for functions with bounded ranks).
+
+Output: docs/kb_memory_scaling.json ("runs": fixed dt; "refine_runs": fixed window), written
+after every size (a rerun skips the sizes already there).
+Run: ``python derivations/kb_memory_scaling.py [--refine] [N_t ...]`` (one core; fixed dt:
+~15 min for 401 … 3201, 40 min more for 6401; fixed window: ~15 min).
 """
 from __future__ import annotations
 
@@ -28,14 +37,19 @@ import numpy as np
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "kb_memory_scaling.json"
 SIZES = (401, 801, 1601, 3201)
+WINDOW = 80.0                                # fixed physical window of the refinement series
 TOL, TILE = 1e-8, 32
 
 
-def run_one(n_t: int) -> dict:
+def run_one(n_t: int, refine: bool = False) -> dict:
     from floquetsym.app.bench.kb_twotime import _params
     from numerics.kb_gregory import GregoryKBStepper
     nt = n_t - 1
-    p = _params(dt=0.2, t_prep=0.1 * nt, t_ramp=0.08 * nt, t_max=0.1 * nt, n_xi=12)
+    if refine:                                  # fixed window, dt = WINDOW / nt
+        p = _params(dt=WINDOW / nt, t_prep=0.5 * WINDOW, t_ramp=0.4 * WINDOW,
+                    t_max=0.5 * WINDOW, n_xi=12)
+    else:                                       # fixed dt, window 0.2 nt
+        p = _params(dt=0.2, t_prep=0.1 * nt, t_ramp=0.08 * nt, t_max=0.1 * nt, n_xi=12)
     st = GregoryKBStepper(p, compress_tol=TOL, compress_block=TILE)
     c0 = time.process_time()
     with warnings.catch_warnings():         # the short preparations of the bench model warn
@@ -50,7 +64,7 @@ def run_one(n_t: int) -> dict:
         parts["rows"] += sum(b.nbytes for b in h.rowbuf.values())
         parts["near"] += sum(a.nbytes for a in h.near)
         parts["factors"] += sum(U.nbytes + V.nbytes for U, V in h.leaf.values())
-    return {"n_t": p.n_steps + 1, "cpu_s": cpu, "sigma_peak_bytes": int(r.meta["sigma_peak_bytes"]),
+    return {"n_t": p.n_steps + 1, "dt": p.dt, "cpu_s": cpu, "sigma_peak_bytes": int(r.meta["sigma_peak_bytes"]),
             "parts_bytes_final": parts,
             "rank_by_level": {str(TILE << lev): {"blocks": len(v), "mean": float(np.mean(v)),
                                                  "max": int(max(v))}
@@ -71,22 +85,27 @@ def exponents(rows: list[dict]) -> dict:
 
 def main(argv=None):
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    sizes = [int(a) for a in (argv or [])] or list(SIZES)
+    argv = list(argv or [])
+    refine = "--refine" in argv
+    sizes = [int(a) for a in argv if a != "--refine"] or list(SIZES)
+    key, ekey = ("refine_runs", "refine_exponents") if refine else ("runs", "exponents")
     data = json.loads(OUT.read_text()) if OUT.exists() else {"runs": []}
+    data.setdefault(key, [])
     data.update({"model": "bench kb_twotime: N_xi=12, lam_ph=0.1, omega_d=0.16, gamma_el=0.02, "
                           "C-infinity preparation, dt=0.2, order 5", "tol": TOL, "tile": TILE})
-    done = {r["n_t"] for r in data["runs"]}
+    data["refine_window"] = WINDOW
+    done = {r["n_t"] for r in data[key]}
     for n_t in sizes:
         if n_t in done:
             continue
-        row = run_one(n_t)
+        row = run_one(n_t, refine)
         print(json.dumps(row), flush=True)
-        data["runs"] = sorted(data["runs"] + [row], key=lambda r: r["n_t"])
-        data["exponents"] = exponents(data["runs"])
+        data[key] = sorted(data[key] + [row], key=lambda r: r["n_t"])
+        data[ekey] = exponents(data[key])
         tmp = OUT.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=1))
         tmp.replace(OUT)
-    print(json.dumps(data.get("exponents"), indent=1))
+    print(json.dumps(data.get(ekey), indent=1))
 
 
 if __name__ == "__main__":

@@ -68,7 +68,8 @@ from .kb_model import (Band, KBParams, bath_kernel, bcs_gap, equal_time_observab
 from .kb_quadrature import split_weights
 from .kb_sweep import sweep
 
-__all__ = ["GregoryKBStepper", "gregory_memory_estimate", "rank_model", "run_gregory"]
+__all__ = ["GregoryKBStepper", "MemoryBudgetError", "gregory_memory_estimate", "rank_model",
+           "run_gregory"]
 
 KIND = "numerics.kb_gregory.GregoryKBStepper/1"
 
@@ -79,8 +80,10 @@ def gregory_memory_estimate(p: KBParams, symmetric: bool = True, compress_tol: f
     each, plus a temporary copy of Σ^< in the Q product) and the per-step work arrays (Q, the
     sweeps: ~12 N_ξ N_t · 64 B).  Compressed (:mod:`numerics.kb_hodlr`, per function): two
     dense block rows (2 b N_t · 64 B), the near band (2 b N_t · 64 B), the factors of the final
-    partition (:func:`numerics.kb_hodlr.partition_sizes`) at the rank model
-    :func:`rank_model`, and a temporary of one dense block row in the products."""
+    partition (:func:`numerics.kb_hodlr.partition_sizes`) at the ranks of :func:`rank_model`
+    for each level's block length, and a temporary of one dense block row in the products.
+    The run itself also checks its measured storage against ``max_bytes`` after every step
+    (:class:`MemoryBudgetError`), since the ranks are a model."""
     s = p.n_steps + 1
     nx = p.n_xi // 2 if symmetric else p.n_xi
     work = 12.0 * nx * s * 64
@@ -88,22 +91,41 @@ def gregory_memory_estimate(p: KBParams, symmetric: bool = True, compress_tol: f
         return 2.0 * s * s * 64 + work + 8.0 * s * s * 16
     from .kb_hodlr import partition_sizes
     b = int(compress_block)
-    r_hat = rank_model(p, compress_tol)
-    fac = sum(cnt * 2 * (2 * b << lev) * min(2 * b << lev, r_hat) * 16
-              for lev, cnt in partition_sizes(s, b).items())
+    fac = sum(cnt * 2 * (2 * b << lev) * rank_model(p, compress_tol, b << lev) * 16
+              for lev, cnt in partition_sizes(s, b, keep=order).items())
     return 2.0 * (2 * b * s * 64 + 2 * b * s * 64 + fac) + b * s * 64 + work
 
 
-def rank_model(p: KBParams, compress_tol: float) -> int:
-    """Rank used for every factored block by the memory estimate of the compressed storage
-    (a model, not a bound): the local Σ of N_ξ levels, each term nearly separable in t and s,
-    times the bath kernel.  Measured (docs/kb_solver.md, N_ξ = 12, tol 1e-8) the largest
-    ranks grow with the block size — 18 / 26 / 38 / 62 / 102 / 134 for blocks of 32 … 1024
-    steps at N_t = 3201 — past this model (64) for blocks of 512 steps and more; the estimate
-    stays above the measured storage (3.7× at N_t = 401 … 9.4× at 3201) because it applies the
-    model to the many small blocks too (their ranks are 14–31).  It caps each block's rank
-    at the block size."""
-    return 4 * p.n_xi + 16
+#: Rank model of the factored Σ blocks, from the measurements of ``derivations/kb_rank_origin.py``
+#: and ``derivations/kb_memory_scaling.py`` (docs/kb_solver.md, "Where the ranks come from"):
+#: the largest rank of a block T = steps·dt long at tolerance 1e-8 is ≈ 18 (T / 6.4)^0.6 for
+#: λ_el-ph = 0.1, ω_D = 0.16 (T = 6.4 … 205) and ≈ 24 (T / 6.4)^0.6 at the map's corner
+#: λ_el-ph = 0.3, ω_D = 0.6 (T ≤ 51); it does not depend on N_ξ (12, 24 and 48 agree to ±2)
+#: and grows by ≈ 3 per decade of tolerance.  The model takes the larger corner with a 25 %
+#: margin.
+RANK_T0, RANK_AT_T0, RANK_POWER, RANK_PER_DECADE, RANK_MARGIN = 6.4, 24.0, 0.6, 3.0, 1.25
+
+
+def rank_model(p: KBParams, compress_tol: float, steps: int) -> int:
+    """Rank assumed by the memory estimate for a factored block of ``steps`` × ``steps``
+    time steps (a (2·steps)² matrix with the Nambu indices):
+
+        r = min(2·steps, ⌈1.25 (24 + 3 log10(1e-8 / tol)) (steps·dt / 6.4)^0.6⌉)
+
+    a fit to the measured ranks (constants above), **a model, not a bound**: the ranks depend
+    on the coupling and ω_D, and on this model's data they still grow at the longest blocks
+    measured, so the run checks its measured storage too.  Measured against it: the estimate
+    is 1.1–2× the storage of the runs in docs/kb_solver.md."""
+    decades = math.log10(1e-8 / compress_tol)
+    base = max(RANK_AT_T0 + RANK_PER_DECADE * decades, 4.0)
+    r = RANK_MARGIN * base * (steps * p.dt / RANK_T0) ** RANK_POWER
+    return int(min(2 * steps, math.ceil(r)))
+
+
+class MemoryBudgetError(RuntimeError):
+    """The measured Σ storage of a compressed run exceeded ``max_bytes`` (the ranks grew past
+    :func:`rank_model`); the run stops after writing its checkpoint, if it has one, and can be
+    resumed from it with a larger ``max_bytes``."""
 
 
 class InstabilityError(RuntimeError):
@@ -176,6 +198,8 @@ class GregoryKBStepper:
         self.compress_tol = float(compress_tol)
         self.compress_block = require_int("compress_block", compress_block, 16, 4096)
         self.compressed = self.compress_tol > 0
+        require(max_bytes > 0, "max_bytes", max_bytes, "> 0 (bytes the run may hold)")
+        self.max_bytes = float(max_bytes)
         self.p, self.progress, self.threads = p, progress, threads
         from .kb_full import _half_band, symmetric_grid
         self.full_band: Band = make_band(p)
@@ -454,6 +478,12 @@ class GregoryKBStepper:
             self.hR.update(n)
             self.hL.update(n)
         self._measure(n, rho, eta)
+        if self.compressed and self.sigma_peak > self.max_bytes:
+            raise MemoryBudgetError(
+                f"max_bytes={self.max_bytes:.3g} exceeded at step {n} of {self.S - 1}: the "
+                f"compressed Σ storage held {self.sigma_peak:.3g} bytes (the block ranks grew "
+                f"past the model of numerics.kb_gregory.rank_model); resume from the checkpoint "
+                f"with a larger max_bytes, or raise compress_tol")
 
     @property
     def sigma_bytes(self) -> int:
@@ -541,7 +571,12 @@ class GregoryKBStepper:
         done = 0
         with blas_threads(self.threads):
             for _ in steps:
-                self.step()
+                try:
+                    self.step()
+                except MemoryBudgetError:
+                    if checkpoint is not None:          # step n is complete: keep it
+                        self.save(checkpoint)
+                    raise
                 done += 1
                 if checkpoint is not None and self.n % every == 0:
                     self.save(checkpoint)

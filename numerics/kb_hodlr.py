@@ -56,19 +56,24 @@ def _recompress(P, Q, tol):
             np.ascontiguousarray(vh[:r] @ qq.conj().T))
 
 
-def partition_sizes(n_t: int, bc: int) -> dict[int, int]:
+def partition_sizes(n_t: int, bc: int, keep: int = 0) -> dict[int, int]:
     """Number of factored blocks per level l (size 2^l bc) in the final partition of the
-    lower triangle of an n_t × n_t function (complete block rows only)."""
-    nT = n_t // bc                       # complete tile rows
+    lower triangle of an n_t × n_t function, as :meth:`HierarchicalTwoTime.update` builds it:
+    n_c = ⌊(n_t − keep) / bc⌋ tile rows are compressed at the end; a level-l block (I, J)
+    exists when its rows are compressed, (I + 1) 2^l ≤ n_c, and it is admissible, I − J ≥ 2;
+    it is a leaf when its parent (I // 2, J // 2) at level l + 1 does not exist (merges that
+    would not save memory are assumed to happen)."""
+    nc = max(n_t - keep, 0) // bc
     out: dict[int, int] = {}
     lev = 0
-    while (1 << lev) <= nT:
+    while (1 << lev) <= nc:
         m = 1 << lev
         cnt = 0
-        for I in range(nT // m):
-            for J in range(I - 1):       # admissible at this level
-                if lev == 0 or (I // 2 - J // 2) < 2:
-                    cnt += 1             # parent not admissible: this block is a leaf
+        for I in range(nc // m):
+            parent_rows = (I // 2) < nc // (2 * m)
+            for J in range(I - 1):                           # admissible at this level
+                if not (parent_rows and (I // 2 - J // 2) >= 2):
+                    cnt += 1                                 # no parent: this block is a leaf
         if cnt:
             out[lev] = cnt
         lev += 1
