@@ -3,9 +3,8 @@ a fixed physical window at a finer dt.  Does the Σ storage approach O(N_t log N
 
 The hierarchical storage (numerics.kb_hodlr) holds per function two dense block rows and the
 near band (O(b N_t)) and, for the far blocks, truncated-SVD factors (O(N_t r log(N_t/b)) for a
-bounded rank r).  For the local Σ of a discrete grid of N_ξ levels the rank is bounded
-(numerics.kb_gregory.rank_model: 4 N_ξ + 16), but at the sizes of the benchmark
-(N_t ≤ 801) the ranks still grow with the block size.  This script runs the benchmark's model
+bounded rank r).  The ranks of this model grow with a block's length in time
+(derivations/kb_rank_origin.py), so at a fixed dt they grow with the block size.  This script runs the benchmark's model
 (floquetsym.app.bench.kb_twotime: N_ξ = 12, λ_el-ph = 0.1, ω_D = 0.16, γ_el = 0.02, C^∞
 preparation, dt = 0.2, order 5, tol 1e-8, tiles of 32) at N_t = 401 … 3201 with the compressed
 storage only (the dense squares are N_t² · 128 B exactly) and records, per size, the peak

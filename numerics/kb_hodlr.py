@@ -24,8 +24,10 @@ blocks are numerically of low rank (smooth in both times; Kaye & Golež, SciPost
   its rows complete, the factors of its children are recompressed into one pair
   (QR of the stacked factors and an SVD of the small core, same truncation), kept if it is
   smaller than the children.  Per block row there are O(1) blocks per level, so memory is
-  O(N_t bc + N_t r log(N_t / bc)) for ranks r bounded by the physics (for the local Σ of a
-  discrete ξ grid: a sum of N_ξ nearly-separable terms times the bath kernel).
+  O(N_t bc + N_t r log(N_t / bc)) for bounded ranks r.  Measured (docs/kb_solver.md, "Where
+  the ranks come from"): the ranks are those of G_loc, independent of N_ξ, and depend on a
+  block's length in time — bounded under refinement of dt at a fixed window, growing as
+  ≈ length^0.6 for longer windows.
 
 Every read of the function goes through this class: rows of the last block rows (predictor),
 near-diagonal blocks with their mirror (stencils, reconstructed from the factors if a block
