@@ -19,6 +19,9 @@ KEYS = {"benchmark", "quantity", "value", "unit", "baseline", "baseline_value", 
     (Row("b", "q", 3e-7, "rel", goal="< 1e-6"), True),
     (Row("b", "q", 9.0, "GiB", goal="<= 8 GiB"), False),
     (Row("b", "q", 100.0, "s", goal="<= 120 s on 2 cores"), True),
+    # "×" is a ratio too (not a word character: "> 1×" once read as "value > 1")
+    (Row("b", "q", 0.26, "GiB", ratio=4.2, goal="> 1×"), True),
+    (Row("b", "q", 3.9, "MiB", ratio=0.5, goal="> 1× (growing with N_t)"), False),
     (Row("b", "q", 2.1, "", goal="2 (O(N^2))"), None),          # not a comparison: unknown
     (Row("b", "q", 1.0, "s", goal=""), None),
     (Row("b", "q", 1.0, "s", goal="anything", met=False), False),  # explicit met wins

@@ -34,7 +34,7 @@ class Row:
 
 _SCALE = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "min": 60.0,
           "B": 1.0, "KiB": 2.0**10, "MiB": 2.0**20, "GiB": 2.0**30, "GB": 1e9, "MB": 1e6}
-_GOAL = re.compile(r"^\s*(<=|>=|<|>|≤|≥)\s*([0-9.]+(?:[eE][-+]?[0-9]+)?)\s*([A-Za-zµ×]*)\b")
+_GOAL = re.compile(r"^\s*(<=|>=|<|>|≤|≥)\s*([0-9.]+(?:[eE][-+]?[0-9]+)?)\s*([A-Za-zµ]*|×)(?![\w×])")
 
 
 def _one_goal(row: Row, part: str) -> bool | None:
