@@ -434,3 +434,24 @@ def test_corner_convergence_compares_on_common_times(tmp_path):
     write(1, lambda t: 0.7 + 2e-3 * np.sin(t) ** 2, n_xi=64)
     (line,) = _corner_convergence(tmp_path)
     assert "(λ_el-ph 0.3, ω_D 0.6) N_ξ 48 → 64" in line and "2.0e-03" in line
+
+
+def test_long_window_line_reads_the_sign_change_and_the_grid_change(tmp_path):
+    """The kb_map panel's runs past t = 200: a cached curve with a known zero crossing at
+    t = 300 and an N_ξ = 64 curve differing by a known amount after t = 250."""
+    from floquetsym.app.panels.kb_map import LONG_WINDOW, _long_window
+    from numerics.kb_map import curve_path, point_params
+    lp, wd, tm = LONG_WINDOW[0]
+    assert _long_window(tmp_path) == ([], {})                    # nothing cached: no line
+
+    def write(ns, n_xi):
+        p = point_params(lam_ph=lp, omega_d=wd, t_max=tm, n_xi=n_xi)
+        t = np.arange(-20.0, tm + 1e-9, p.dt)
+        np.savez(curve_path(tmp_path, p), t=t, delta=0.3 + 0 * t, ns=ns(t), n=np.ones_like(t))
+    write(lambda t: 0.6 - 0.002 * np.clip(t, 0, None), 48)      # n_s/n = 0 at t = 300
+    (line,), curves = _long_window(tmp_path)
+    assert "n_s < 0 from t = 300" in line and f"min n_s/n {0.6 - 0.002 * tm:.4f}" in line
+    assert "N_ξ 48 → 64" not in line and len(curves) == 1
+    write(lambda t: 0.6 - 0.002 * np.clip(t, 0, None) + 1e-3 * (t > 250), 64)
+    (line,), _ = _long_window(tmp_path)
+    assert f"up to t = 200 / {tm:.0f}: 0.0e+00 / 1.0e-03" in line

@@ -119,6 +119,37 @@ def _corner_convergence(outdir):
     return lines
 
 
+#: runs past the figure's window, at the point nearest a sign change (λ_el-ph, ω_D, t_max),
+#: each at N_ξ = 48 and 64
+LONG_WINDOW = ((0.3, 0.04, 400.0),)
+
+
+def _long_window(outdir):
+    """(lines, curves) of the cached runs past t = 200/E_F (:data:`LONG_WINDOW`): minimum of
+    n_s/n and its time, the first sign change (if any), and the change N_ξ 48 → 64."""
+    from numerics.kb_map import curve_change, curve_path, point_params, summarize
+    lines, curves = [], {}
+    for lp, wd, tm in LONG_WINDOW:
+        files = {nx: curve_path(outdir, point_params(lam_ph=lp, omega_d=wd, t_max=tm, n_xi=nx))
+                 for nx in (48, 64)}
+        if not files[48].exists():
+            continue
+        z = np.load(files[48])
+        curves[lp, wd, tm] = z
+        sm = summarize(z["t"], z["delta"], z["ns"], z["n"],
+                       point_params(lam_ph=lp, omega_d=wd, t_max=tm))
+        sign = (f"n_s < 0 from t = {sm['t_sign']:.0f}" if sm["sign_change"]
+                else f"no sign change up to t = {tm:.0f}")
+        line = (f"(λ_el-ph {lp}, ω_D {wd}) to t = {tm:.0f}: min n_s/n {sm['ns_min']:.4f} at "
+                f"t = {sm['t_ns_min']:.0f}, {sign}")
+        if files[64].exists():
+            d = curve_change(z, np.load(files[64]), windows=(200, tm))
+            line += (f"; N_ξ 48 → 64: max |Δ n_s/n| up to t = 200 / {tm:.0f}: "
+                     f"{d['max_change_t200']:.1e} / {d[f'max_change_t{tm:g}']:.1e}")
+        lines.append(line)
+    return lines, curves
+
+
 def _regime_claim(outdir):
     """One row over every cached point with ω_D ≥ 0.1E_F whose post-quench gap exceeds it
     (2Δ_∞ > ω_D, Δ_∞ = mean |Δ| over the last 50/E_F): the paper's 'when 2Δ is greater than
@@ -211,6 +242,11 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
                     label="GKBA, λ_el-ph = 0.1 (comparison only)")
         except ValueError:
             pass
+    long_lines, long_curves = ([], {}) if quick else _long_window(outdir)
+    for (lp, wd, tm), z in long_curves.items():
+        a = z["t"] >= 200
+        a1.plot(z["t"][a], z["ns"][a] / z["n"][0], ":", color="k", lw=1.0,
+                label=f"λ_el-ph = {lp}, continued to t = {tm:g}")
     a1.axhline(0, color="grey", lw=0.5)
     a1.set_xlabel("t E_F")
     a1.set_ylabel("n_s(t)/n")
@@ -246,6 +282,8 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
     conv = [] if quick else _corner_convergence(outdir)
     if conv:
         notes += " Convergence at the corners: " + "; ".join(conv) + "."
+    if long_lines:
+        notes += " Past the figure's window: " + "; ".join(long_lines) + "."
     return PanelOutput(figures=[name], claims=claims, notes=notes)
 
 
