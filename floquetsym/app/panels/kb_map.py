@@ -120,32 +120,39 @@ def _corner_convergence(outdir):
 
 
 #: runs past the figure's window, at the point nearest a sign change (λ_el-ph, ω_D, t_max),
-#: each at N_ξ = 48 and 64
+#: each also with the convergence changes of :data:`CONVERGENCE`
 LONG_WINDOW = ((0.3, 0.04, 400.0),)
 
 
 def _long_window(outdir):
     """(lines, curves) of the cached runs past t = 200/E_F (:data:`LONG_WINDOW`): minimum of
-    n_s/n and its time, the first sign change (if any), and the change N_ξ 48 → 64."""
+    n_s/n and its time, the first sign change (if any), and the largest change of n_s/n up to
+    t = 200 and up to t_max for each cached convergence run (dt 0.25 → 0.2, N_ξ 48 → 64)."""
     from numerics.kb_map import curve_change, curve_path, point_params, summarize
     lines, curves = [], {}
     for lp, wd, tm in LONG_WINDOW:
-        files = {nx: curve_path(outdir, point_params(lam_ph=lp, omega_d=wd, t_max=tm, n_xi=nx))
-                 for nx in (48, 64)}
-        if not files[48].exists():
+        p = point_params(lam_ph=lp, omega_d=wd, t_max=tm)
+        if not curve_path(outdir, p).exists():
             continue
-        z = np.load(files[48])
+        z = np.load(curve_path(outdir, p))
         curves[lp, wd, tm] = z
-        sm = summarize(z["t"], z["delta"], z["ns"], z["n"],
-                       point_params(lam_ph=lp, omega_d=wd, t_max=tm))
+        sm = summarize(z["t"], z["delta"], z["ns"], z["n"], p)
         sign = (f"n_s < 0 from t = {sm['t_sign']:.0f}" if sm["sign_change"]
                 else f"no sign change up to t = {tm:.0f}")
         line = (f"(λ_el-ph {lp}, ω_D {wd}) to t = {tm:.0f}: min n_s/n {sm['ns_min']:.4f} at "
                 f"t = {sm['t_ns_min']:.0f}, {sign}")
-        if files[64].exists():
-            d = curve_change(z, np.load(files[64]), windows=(200, tm))
-            line += (f"; N_ξ 48 → 64: max |Δ n_s/n| up to t = 200 / {tm:.0f}: "
-                     f"{d['max_change_t200']:.1e} / {d[f'max_change_t{tm:g}']:.1e}")
+        for lab, kw in CONVERGENCE:
+            f = curve_path(outdir, point_params(lam_ph=lp, omega_d=wd, t_max=tm, **kw))
+            if not f.exists():
+                continue
+            zb = np.load(f)
+            d = curve_change(z, zb, windows=(200, tm))
+            sb = summarize(zb["t"], zb["delta"], zb["ns"], zb["n"],
+                           point_params(lam_ph=lp, omega_d=wd, t_max=tm, **kw))
+            line += (f"; {lab}: max |Δ n_s/n| up to t = 200 / {tm:.0f}: "
+                     f"{d['max_change_t200']:.1e} / {d[f'max_change_t{tm:g}']:.1e}, "
+                     + (f"n_s < 0 from t = {sb['t_sign']:.0f}" if sb["sign_change"]
+                        else "no sign change"))
         lines.append(line)
     return lines, curves
 
