@@ -450,9 +450,10 @@ def test_long_window_line_reads_the_sign_change_and_the_grid_change(tmp_path):
         np.savez(curve_path(tmp_path, p), t=t, delta=0.3 + 0 * t, ns=ns(t), n=np.ones_like(t))
     write(lambda t: 0.6 - 0.002 * np.clip(t, 0, None), 48)      # n_s/n = 0 at t = 300
     (line,), curves = _long_window(tmp_path)
-    assert "n_s < 0 from t = 300" in line and f"min n_s/n {0.6 - 0.002 * tm:.4f}" in line
+    assert "n_s < 0 from t = 300, negative throughout t ≥ 300" in line
+    assert f"min n_s/n {0.6 - 0.002 * tm:.4f}" in line
     assert "N_ξ 48 → 64" not in line and len(curves) == 1
     write(lambda t: 0.6 - 0.002 * np.clip(t, 0, None) + 1e-3 * (t > 250), 64)
     (line,), _ = _long_window(tmp_path)
     assert f"N_ξ 48 → 64: max |Δ n_s/n| up to t = 200 / {tm:.0f}: 0.0e+00 / 1.0e-03" in line
-    assert line.endswith("n_s < 0 from t = 300")            # the N_ξ = 64 curve crosses too
+    assert line.endswith("n_s < 0 from t = 300, negative throughout t ≥ 300")   # N_ξ = 64 too

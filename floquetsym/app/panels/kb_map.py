@@ -124,6 +124,16 @@ def _corner_convergence(outdir):
 LONG_WINDOW = ((0.3, 0.04, 400.0),)
 
 
+def _negative_tail(z) -> str:
+    """'negative throughout t ≥ T' for a curve that ends with n_s < 0 (T: start of its last
+    negative stretch), else ''."""
+    t, f = np.asarray(z["t"]), np.asarray(z["ns"]) / float(z["n"][0])
+    if f[-1] >= 0:
+        return ""
+    nonneg = np.flatnonzero(f >= 0)
+    return f", negative throughout t ≥ {t[nonneg[-1] + 1] if nonneg.size else t[0]:.0f}"
+
+
 def _long_window(outdir):
     """(lines, curves) of the cached runs past t = 200/E_F (:data:`LONG_WINDOW`): minimum of
     n_s/n and its time, the first sign change (if any), and the largest change of n_s/n up to
@@ -137,7 +147,7 @@ def _long_window(outdir):
         z = np.load(curve_path(outdir, p))
         curves[lp, wd, tm] = z
         sm = summarize(z["t"], z["delta"], z["ns"], z["n"], p)
-        sign = (f"n_s < 0 from t = {sm['t_sign']:.0f}" if sm["sign_change"]
+        sign = (f"n_s < 0 from t = {sm['t_sign']:.0f}{_negative_tail(z)}" if sm["sign_change"]
                 else f"no sign change up to t = {tm:.0f}")
         line = (f"(λ_el-ph {lp}, ω_D {wd}) to t = {tm:.0f}: min n_s/n {sm['ns_min']:.4f} at "
                 f"t = {sm['t_ns_min']:.0f}, {sign}")
@@ -151,8 +161,8 @@ def _long_window(outdir):
                            point_params(lam_ph=lp, omega_d=wd, t_max=tm, **kw))
             line += (f"; {lab}: max |Δ n_s/n| up to t = 200 / {tm:.0f}: "
                      f"{d['max_change_t200']:.1e} / {d[f'max_change_t{tm:g}']:.1e}, "
-                     + (f"n_s < 0 from t = {sb['t_sign']:.0f}" if sb["sign_change"]
-                        else "no sign change"))
+                     + (f"n_s < 0 from t = {sb['t_sign']:.0f}{_negative_tail(zb)}"
+                        if sb["sign_change"] else "no sign change"))
         lines.append(line)
     return lines, curves
 
