@@ -115,7 +115,8 @@ def rank_model(p: KBParams, compress_tol: float, steps: int) -> int:
     a fit to the measured ranks (constants above), **a model, not a bound**: the ranks depend
     on the coupling and ω_D, and on this model's data they still grow at the longest blocks
     measured, so the run checks its measured storage too.  Measured against it: the estimate
-    is 1.1–2× the storage of the runs in docs/kb_solver.md."""
+    is 1.7–2.0× the storage of the bench model's runs at N_t = 401 … 3201 (docs/kb_solver.md)
+    and 1.87× in the test run."""
     decades = math.log10(1e-8 / compress_tol)
     base = max(RANK_AT_T0 + RANK_PER_DECADE * decades, 4.0)
     r = RANK_MARGIN * base * (steps * p.dt / RANK_T0) ** RANK_POWER
