@@ -99,7 +99,7 @@ def gregory_memory_estimate(p: KBParams, symmetric: bool = True, compress_tol: f
 #: Rank model of the factored Σ blocks, from the measurements of ``derivations/kb_rank_origin.py``
 #: and ``derivations/kb_memory_scaling.py`` (docs/kb_solver.md, "Where the ranks come from"):
 #: the largest rank of a block T = steps·dt long at tolerance 1e-8 is ≈ 18 (T / 6.4)^0.6 for
-#: λ_el-ph = 0.1, ω_D = 0.16 (T = 6.4 … 205) and ≈ 24 (T / 6.4)^0.6 at the map's corner
+#: λ_el-ph = 0.1, ω_D = 0.16 (T = 6.4 … 205; 184 at T = 410, where it grows slower) and ≈ 24 (T / 6.4)^0.6 at the map's corner
 #: λ_el-ph = 0.3, ω_D = 0.6 (T ≤ 51); it does not depend on N_ξ (12, 24 and 48 agree to ±2)
 #: and grows by ≈ 3 per decade of tolerance.  The model takes the larger corner with a 25 %
 #: margin.
@@ -115,7 +115,7 @@ def rank_model(p: KBParams, compress_tol: float, steps: int) -> int:
     a fit to the measured ranks (constants above), **a model, not a bound**: the ranks depend
     on the coupling and ω_D, and on this model's data they still grow at the longest blocks
     measured, so the run checks its measured storage too.  Measured against it: the estimate
-    is 1.7–2.0× the storage of the bench model's runs at N_t = 401 … 3201 (docs/kb_solver.md)
+    is 1.7–2.1× the storage of the bench model's runs at N_t = 401 … 6401 (docs/kb_solver.md)
     and 1.87× in the test run."""
     decades = math.log10(1e-8 / compress_tol)
     base = max(RANK_AT_T0 + RANK_PER_DECADE * decades, 4.0)
