@@ -21,7 +21,7 @@ for functions with bounded ranks).
 Output: docs/kb_memory_scaling.json ("runs": fixed dt; "refine_runs": fixed window), written
 after every size (a rerun skips the sizes already there).
 Run: ``python derivations/kb_memory_scaling.py [--refine] [N_t ...]`` (one core; fixed dt:
-~15 min for 401 … 3201, 40 min more for 6401; fixed window: ~15 min).
+~15 min for 401 … 3201, about an hour more for 6401; fixed window: ~10 min).
 """
 from __future__ import annotations
 

@@ -121,7 +121,7 @@ def _corner_convergence(outdir):
 
 #: runs past the figure's window, at the point nearest a sign change (λ_el-ph, ω_D, t_max),
 #: each also with the convergence changes of :data:`CONVERGENCE`
-LONG_WINDOW = ((0.3, 0.04, 400.0),)
+LONG_WINDOW = ((0.3, 0.04, 400.0), (0.2, 0.04, 400.0))
 
 
 def _negative_tail(z) -> str:
@@ -248,9 +248,11 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
             curves[lp] = z
             claims.append(_claim(lp, row, quick))
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+    colour = {}
     for lp, z in curves.items():
         a = z["t"] >= -20
-        a1.plot(z["t"][a], z["ns"][a] / z["n"][0], label=f"two-time KB, λ_el-ph = {lp}")
+        (ln,) = a1.plot(z["t"][a], z["ns"][a] / z["n"][0], label=f"two-time KB, λ_el-ph = {lp}")
+        colour[lp] = ln.get_color()
     if not quick:
         try:
             gk = _gkba(0.1)
@@ -262,7 +264,7 @@ def run(out_dir: Path, quick: bool) -> PanelOutput:
     long_lines, long_curves = ([], {}) if quick else _long_window(outdir)
     for (lp, wd, tm), z in long_curves.items():
         a = z["t"] >= 200
-        a1.plot(z["t"][a], z["ns"][a] / z["n"][0], ":", color="k", lw=1.0,
+        a1.plot(z["t"][a], z["ns"][a] / z["n"][0], ":", color=colour.get(lp, "k"), lw=1.2,
                 label=f"λ_el-ph = {lp}, continued to t = {tm:g}")
     a1.axhline(0, color="grey", lw=0.5)
     a1.set_xlabel("t E_F")
