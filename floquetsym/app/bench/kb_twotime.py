@@ -181,7 +181,7 @@ def run(quick: bool) -> list[Row]:
         rows.append(Row(B, f"matched accuracy (N_xi=12, t<={t_max:g}): order 5, dt={dt} "
                         f"(err {e:.1e} n) vs order 2, dt=0.05 (err {e_base:.1e} n)", c, "s",
                         f"order-2 two-time solver: {c_base:.3g} s", c_base, c_base / c,
-                        "> 1 (faster at matched accuracy)"))
+                        "> 1× (faster at matched accuracy)"))
     # -- scaling: dense and compressed storage of Σ --------------------------------------------
     nts = (100, 150, 200, 300) if quick else (200, 400, 800, 1600)
     srows, data = scaling(nts, 16 if quick else 32)
