@@ -41,14 +41,11 @@ TOL, TILE = 1e-8, 32
 
 
 def run_one(n_t: int, refine: bool = False) -> dict:
-    from floquetsym.app.bench.kb_twotime import _params
+    from floquetsym.app.bench.kb_twotime import scaling_params
     from numerics.kb_gregory import GregoryKBStepper
     nt = n_t - 1
-    if refine:                                  # fixed window, dt = WINDOW / nt
-        p = _params(dt=WINDOW / nt, t_prep=0.5 * WINDOW, t_ramp=0.4 * WINDOW,
-                    t_max=0.5 * WINDOW, n_xi=12)
-    else:                                       # fixed dt, window 0.2 nt
-        p = _params(dt=0.2, t_prep=0.1 * nt, t_ramp=0.08 * nt, t_max=0.1 * nt, n_xi=12)
+    # fixed window, dt = WINDOW / nt; or fixed dt = 0.2, window 0.2 nt
+    p = scaling_params(WINDOW, WINDOW / nt) if refine else scaling_params(0.2 * nt, 0.2)
     st = GregoryKBStepper(p, compress_tol=TOL, compress_block=TILE)
     c0 = time.process_time()
     with warnings.catch_warnings():         # the short preparations of the bench model warn

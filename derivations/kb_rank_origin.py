@@ -13,8 +13,8 @@ O(log 1/ε) over a window T).  If the ranks of Σ were mostly the kernel's, stor
 instead of Σ would divide them by rank(K); if they are G_loc's, no change of what is stored
 lowers them.  This script runs the benchmark's model (floquetsym.app.bench.kb_twotime:
 λ_el-ph = 0.1, ω_D = 0.16, γ_el = 0.02, C^∞ preparation, dt = 0.2, order 5) with dense
-storage at N_t = 801 for N_ξ ∈ {12, 24, 48} (and, at N_ξ = 12, at the map's corner λ_el-ph = 0.3,
-ω_D = 0.6 and at dt = 0.1), records every row of G^R_loc, G^<_loc next to Σ,
+storage at N_t = 801 (window 160/E_F) for N_ξ ∈ {12, 24, 48} (and, at N_ξ = 12, at the map's
+corner λ_el-ph = 0.3, ω_D = 0.6 and at dt = 0.1: the same window in 1601 steps), records every row of G^R_loc, G^<_loc next to Σ,
 and measures, for blocks of L = 32 … 256 steps at distance L from the diagonal (the strongly
 admissible blocks of numerics.kb_hodlr), the ε-ranks (σ_i > ε σ_1) of Σ^<, Σ^R, G^<_loc,
 G^>_loc and K^> (each block as a (2L × 2L) matrix with the Nambu indices), at ε = 1e-6,
@@ -48,11 +48,9 @@ def _eps_ranks(block) -> dict[str, int]:
 def run_one(n_xi: int, dt: float = 0.2, **model) -> dict:
     from dataclasses import replace
 
-    from floquetsym.app.bench.kb_twotime import _params
+    from floquetsym.app.bench.kb_twotime import scaling_params
     from numerics.kb_gregory import GregoryKBStepper, _dag
-    nt = N_T - 1
-    p = _params(dt=dt, t_prep=0.1 * nt, t_ramp=0.08 * nt, t_max=0.1 * nt, n_xi=n_xi)
-    p = replace(p, **model)
+    p = replace(scaling_params(0.2 * (N_T - 1), dt, n_xi), **model)   # window 160 at any dt
     st = GregoryKBStepper(p)
     S = p.n_steps + 1
     g_gtr = np.zeros((S, S, 2, 2), complex)
@@ -94,7 +92,7 @@ def run_one(n_xi: int, dt: float = 0.2, **model) -> dict:
 
 
 #: other points of the model: the map's strongest coupling and largest ω_D, and a halved dt
-#: (same physical times: N_t = 801 steps cover half the window, blocks of L steps are L·dt long)
+#: (the same window of 160/E_F in N_t = 1601 steps; blocks of L steps are L·dt long)
 VARIANTS = ({"lam_ph": 0.3, "omega_d": 0.6}, {"dt": 0.1})
 
 

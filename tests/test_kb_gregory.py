@@ -445,7 +445,7 @@ def test_long_window_line_reads_the_sign_change_and_the_grid_change(tmp_path):
     assert _long_window(tmp_path) == ([], {})                    # nothing cached: no line
 
     def write(ns, n_xi):
-        p = point_params(lam_ph=lp, omega_d=wd, t_max=tm, **({"n_xi": n_xi} if n_xi != 48 else {}))
+        p = point_params(lam_ph=lp, omega_d=wd, t_max=tm, n_xi=n_xi)
         t = np.arange(-20.0, tm + 1e-9, p.dt)
         np.savez(curve_path(tmp_path, p), t=t, delta=0.3 + 0 * t, ns=ns(t), n=np.ones_like(t))
     write(lambda t: 0.6 - 0.002 * np.clip(t, 0, None), 48)      # n_s/n = 0 at t = 300

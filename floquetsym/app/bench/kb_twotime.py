@@ -45,6 +45,13 @@ def _params(**kw):
         return KBParams(**{**base, **kw})
 
 
+def scaling_params(window: float, dt: float, n_xi: int = 12):
+    """The scaling model on a window of ``window``/E_F (half preparation with C^∞ switching
+    over 0.4 × window, half after the quench) at step ``dt``: window / dt + 1 time nodes."""
+    return _params(dt=dt, t_prep=0.5 * window, t_ramp=0.4 * window, t_max=0.5 * window,
+                   n_xi=n_xi)
+
+
 def _cpu(fn, trace=False):
     if trace:
         tracemalloc.start()
@@ -86,7 +93,7 @@ def scaling(nts, bc: int, tol: float = 1e-8, n_xi: int = 12):
         d = data[t] = {"cpu": [], "sigma": [], "traced": [], "rank": []}
         nt_true = []
         for nt in nts:
-            p = _params(dt=0.2, t_prep=0.1 * nt, t_ramp=0.08 * nt, t_max=0.1 * nt, n_xi=n_xi)
+            p = scaling_params(0.2 * nt, 0.2, n_xi)
             kw = dict(compress_tol=t, compress_block=bc)
             r, c, _ = _cpu(lambda: GregoryKBStepper(p, **kw).run())
             _, _, peak = _cpu(lambda: GregoryKBStepper(p, **kw).run(), trace=True)
@@ -142,8 +149,7 @@ def refinement(nts, bc: int, tol: float = 1e-8, window: float = 40.0, n_xi: int 
     rows, nt_true, sig, ranks = [], [], [], []
     lab = f"compressed tol={tol:g}, tiles {bc}, window {window:g}"
     for nt in nts:
-        p = _params(dt=window / nt, t_prep=0.5 * window, t_ramp=0.4 * window,
-                    t_max=0.5 * window, n_xi=n_xi)
+        p = scaling_params(window, window / nt, n_xi)
         r, c, _ = _cpu(lambda: GregoryKBStepper(p, compress_tol=tol, compress_block=bc).run())
         nt_true.append(p.n_steps + 1)
         sig.append(r.meta["sigma_peak_bytes"])
